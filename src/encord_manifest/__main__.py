@@ -1,0 +1,3 @@
+from encord_manifest.cli import main
+
+main()

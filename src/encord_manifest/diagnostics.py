@@ -1,0 +1,73 @@
+"""The one diagnostic record that every output format is made from."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Literal
+
+#: A path into the parsed manifest: keys and list indexes, like a JSON pointer.
+Pointer = tuple[str | int, ...]
+
+#: What a finding is about: the key of the pointer's last step, or the value there.
+Target = Literal["key", "value"]
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a rule reports: a code at a place in the document, not yet given a line."""
+
+    code: str
+    pointer: Pointer
+    message: str
+    target: Target = "value"
+    hint: str | None = None
+    #: Set by a source that knows the place already (syntax errors, duplicate keys).
+    span: Span | None = None
+    #: Another place the finding refers to ("first listed at ...").
+    related: Pointer | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """1-based line and column of the first character; the end is exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+FILE_START = Span(1, 1, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    path: str
+    code: str
+    rule: str
+    severity: Severity
+    message: str
+    span: Span
+    pointer: str
+    hint: str | None = None
+    related_pointer: str | None = None
+    related_span: Span | None = None
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.span.line, self.span.column, self.code, self.pointer)
+
+
+def format_pointer(pointer: Pointer) -> str:
+    """RFC 6901 JSON pointer text of a pointer tuple."""
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in pointer)

@@ -1,0 +1,117 @@
+"""source -> document -> schema and rules -> located diagnostics. No I/O beyond reading input."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from encord_manifest.diagnostics import FILE_START, Diagnostic, Finding, Span, format_pointer
+from encord_manifest.document import Document, Request
+from encord_manifest.rules import all_rules, family_checks
+from encord_manifest.rules.view import ManifestView
+from encord_manifest.settings import LintSettings
+
+
+class InputError(Exception):
+    """The input could not be read at all (missing file, permission, a directory...)."""
+
+
+@dataclass
+class FileResult:
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def load(path: str, raw: bytes) -> Document:
+    from encord_manifest.sources.json_source import load_json
+
+    return load_json(path, raw)
+
+
+def read_input(path: str) -> bytes:
+    """Bytes of a file, or of standard input for '-'."""
+    if path == "-":
+        import sys
+
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory") from None
+    except OSError as error:
+        raise InputError(f"{path}: {error.strerror or error}") from None
+
+
+def lint_bytes(path: str, raw: bytes, settings: LintSettings) -> FileResult:
+    return lint_document(load(path, raw), settings)
+
+
+def lint_document(document: Document, settings: LintSettings) -> FileResult:
+    findings = list(document.findings)
+    if document.data is not None:
+        from encord_manifest.schema import validate
+
+        findings.extend(validate(document.data))
+        view = ManifestView(document.data, document.size)
+        for check in family_checks():
+            findings.extend(check(view, settings))
+    return FileResult(document.path, _diagnostics(document, findings))
+
+
+def _diagnostics(document: Document, findings: list[Finding]) -> list[Diagnostic]:
+    rules = all_rules()
+    spans = _locate(document, findings)
+    diagnostics = []
+    for finding in findings:
+        rule = rules[finding.code]
+        span = (
+            finding.span or spans.get((finding.pointer, finding.target)) or _nearest(spans, finding)
+        )
+        related_span = (
+            spans.get((finding.related, "value")) if finding.related is not None else None
+        )
+        diagnostics.append(
+            Diagnostic(
+                path=document.path,
+                code=rule.code,
+                rule=rule.name,
+                severity=rule.severity,
+                message=finding.message,
+                span=span,
+                pointer=format_pointer(finding.pointer),
+                hint=finding.hint,
+                related_pointer=format_pointer(finding.related)
+                if finding.related is not None
+                else None,
+                related_span=related_span,
+            )
+        )
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return diagnostics
+
+
+def _locate(document: Document, findings: Iterable[Finding]) -> dict[Request, Span]:
+    """Spans for every finding that needs one: only files with findings pay for this."""
+    requests: set[Request] = set()
+    for finding in findings:
+        if finding.span is None and finding.pointer:
+            requests.add((finding.pointer, finding.target))
+            if finding.target == "key":
+                requests.add((finding.pointer[:-1], "value"))  # fallback: the object holding it
+        if finding.related is not None:
+            requests.add((finding.related, "value"))
+    if not requests or document.locator is None:
+        return {}
+    return document.locator.locate(requests)
+
+
+def _nearest(spans: dict[Request, Span], finding: Finding) -> Span:
+    """A place for a finding whose exact place is not in the text (a key that is absent)."""
+    pointer = finding.pointer
+    while pointer:
+        pointer = pointer[:-1]
+        span = spans.get((pointer, "value"))
+        if span is not None:
+            return span
+    return FILE_START

@@ -1,0 +1,120 @@
+"""The rule registry: every code the tool can report, with its documentation.
+
+A rule is data: a stable code (a family letter and three digits, never reused), a name, a
+default severity, a one-line summary, an explanation, and a failing and a passing example
+that the test suite runs through the linter. Where a rule's check lives depends on what can
+see the problem:
+
+* ``source``: the loader (syntax, encoding, duplicate keys), ``sources/``;
+* ``schema``: the JSON Schema, translated into codes by ``encord_manifest.schema``;
+* ``rules``: a family module in this package, whose ``check`` yields findings.
+
+Every family module registers its rules at import; ``all_rules()`` imports them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from encord_manifest.diagnostics import Finding, Severity
+
+if TYPE_CHECKING:
+    from encord_manifest.rules.view import ManifestView
+    from encord_manifest.settings import LintSettings
+
+Origin = Literal["source", "schema", "rules"]
+CheckFunction = Callable[["ManifestView", "LintSettings"], Iterator[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    explanation: str
+    failing: str
+    passing: str
+    origin: Origin
+    #: False where the failing example is abbreviated (a limit of thousands of entries);
+    #: the tests build a real one instead.
+    example_is_literal: bool = True
+
+
+_REGISTRY: dict[str, Rule] = {}
+_CHECKS: list[CheckFunction] = []
+
+_FAMILY_MODULES = ("source", "structure", "urls", "titles", "groups", "metadata", "limits")
+
+
+def register(
+    code: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    *,
+    explanation: str,
+    failing: str,
+    passing: str,
+    origin: Origin = "rules",
+    example_is_literal: bool = True,
+) -> str:
+    """Add a rule to the registry; returns its code so modules can name it as a constant."""
+    if code in _REGISTRY:
+        raise ValueError(f"rule code {code} registered twice")
+    _REGISTRY[code] = Rule(
+        code,
+        name,
+        severity,
+        summary,
+        _dedent(explanation),
+        _dedent(failing),
+        _dedent(passing),
+        origin,
+        example_is_literal,
+    )
+    return code
+
+
+def family_check(function: CheckFunction) -> CheckFunction:
+    """Mark a family module's ``check`` to be run on every document."""
+    _CHECKS.append(function)
+    return function
+
+
+_families_loaded = False
+
+
+def _load_families() -> None:
+    # Some modules (the schema translator) import a family directly, so an empty registry
+    # is not the test of whether every family has been imported.
+    global _families_loaded
+    if _families_loaded:
+        return
+    import importlib
+
+    for module in _FAMILY_MODULES:
+        importlib.import_module(f"encord_manifest.rules.{module}")
+    _families_loaded = True
+
+
+def all_rules() -> dict[str, Rule]:
+    _load_families()
+    return dict(sorted(_REGISTRY.items()))
+
+
+def get_rule(code: str) -> Rule:
+    return all_rules()[code]
+
+
+def family_checks() -> list[CheckFunction]:
+    all_rules()
+    return list(_CHECKS)
+
+
+def _dedent(text: str) -> str:
+    import textwrap
+
+    return textwrap.dedent(text).strip("\n")

@@ -1,0 +1,204 @@
+"""G: image groups, image sequences and DICOM series (spec section 2.2)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from encord_manifest import spec
+from encord_manifest.diagnostics import Finding, Severity
+from encord_manifest.rules import family_check, register
+from encord_manifest.rules.view import GroupFiles, ManifestView
+from encord_manifest.settings import LintSettings
+
+_U = "https://b.s3.amazonaws.com"
+
+MISSING_CREATE_VIDEO = register(
+    "G501",
+    "missing-create-video",
+    Severity.WARNING,
+    "An image group without createVideo",
+    explanation="""
+        createVideo decides what an image_groups entry becomes: false keeps the images as an
+        image group (mixed sizes fine, read permission enough); true encodes them into an
+        image sequence (every frame resized to the first one's size; needs write permission
+        on the bucket). The JSON default is undocumented, so say which one you mean.
+    """,
+    failing=f'{{"image_groups": [{{"title": "g", "objectUrl_0": "{_U}/a.jpg"}}]}}',
+    passing=f'{{"image_groups": [{{"title": "g", "createVideo": false, "objectUrl_0": "{_U}/a.jpg"}}]}}',
+)
+
+INVALID_POSITIONAL_KEY = register(
+    "G502",
+    "invalid-positional-key",
+    Severity.ERROR,
+    "An objectUrl_N key whose N is not a plain number",
+    origin="schema",
+    explanation="""
+        The files of a group or series are objectUrl_0, objectUrl_1, ...; N is a decimal
+        number without sign or leading zeros. objectUrl_01, objectUrl_-1 or objectUrl_a are
+        not positions, and the server drops or misorders them.
+    """,
+    failing=f'{{"dicom_series": [{{"title": "s", "objectUrl_0": "{_U}/1.dcm", "objectUrl_01": "{_U}/2.dcm"}}]}}',
+    passing=f'{{"dicom_series": [{{"title": "s", "objectUrl_0": "{_U}/1.dcm", "objectUrl_1": "{_U}/2.dcm"}}]}}',
+)
+
+NO_POSITIONAL_KEYS = register(
+    "G503",
+    "no-positional-keys",
+    Severity.ERROR,
+    "A group or series without any objectUrl_N key",
+    origin="schema",
+    explanation="""
+        An image group, image sequence or DICOM series lists its files as objectUrl_0,
+        objectUrl_1, ...; an entry with none of them imports nothing.
+    """,
+    failing='{"dicom_series": [{"title": "s"}]}',
+    passing=f'{{"dicom_series": [{{"title": "s", "objectUrl_0": "{_U}/1.dcm"}}]}}',
+)
+
+OBJECT_URL_IN_GROUP = register(
+    "G504",
+    "object-url-in-group",
+    Severity.ERROR,
+    "objectUrl in a group or series entry",
+    origin="schema",
+    explanation="""
+        Groups and series take positional keys only. A plain objectUrl there, alone or next
+        to objectUrl_N keys, is not one of the group's files; rename it objectUrl_0 (and
+        number the others from 1).
+    """,
+    failing=f'{{"dicom_series": [{{"title": "s", "objectUrl": "{_U}/1.dcm"}}]}}',
+    passing=f'{{"dicom_series": [{{"title": "s", "objectUrl_0": "{_U}/1.dcm"}}]}}',
+)
+
+POSITIONAL_GAP = register(
+    "G505",
+    "positional-gap",
+    Severity.WARNING,
+    "objectUrl_N keys not contiguous from 0",
+    explanation="""
+        Positions should run 0, 1, 2, ... without gaps. A gap or a start above 0 usually
+        means a file was deleted from the list by hand, or an off-by-one in a generator.
+        Order is numeric: objectUrl_10 comes after objectUrl_9.
+    """,
+    failing=f'{{"dicom_series": [{{"title": "s", "objectUrl_0": "{_U}/1.dcm", "objectUrl_2": "{_U}/3.dcm"}}]}}',
+    passing=f'{{"dicom_series": [{{"title": "s", "objectUrl_0": "{_U}/1.dcm", "objectUrl_1": "{_U}/3.dcm"}}]}}',
+)
+
+SEQUENCE_TOO_LONG = register(
+    "G506",
+    "sequence-too-long",
+    Severity.ERROR,
+    f"An image sequence of more than {spec.MAX_SEQUENCE_IMAGES:,} images",
+    explanation=f"""
+        An image sequence is encoded into a video of at most {spec.MAX_SEQUENCE_IMAGES:,}
+        frames (about 21:50 at 25 fps); a longer one fails. Split it, or upload the video.
+        Applies where createVideo is true or missing.
+    """,
+    failing=f'{{"image_groups": [{{"title": "s", "createVideo": true, "objectUrl_0": "{_U}/0.jpg", ..., "objectUrl_32767": "{_U}/32767.jpg"}}]}}',
+    passing=f'{{"image_groups": [{{"title": "s", "createVideo": true, "objectUrl_0": "{_U}/0.jpg", ..., "objectUrl_9999": "{_U}/9999.jpg"}}]}}',
+    example_is_literal=False,
+)
+
+SEQUENCE_LONG = register(
+    "G507",
+    "sequence-long",
+    Severity.WARNING,
+    f"An image sequence of more than {spec.RECOMMENDED_SEQUENCE_IMAGES:,} images",
+    explanation=f"""
+        Encord recommends at most 10,000-15,000 images per sequence for performance; above
+        {spec.RECOMMENDED_SEQUENCE_IMAGES:,}, consider uploading a video instead.
+        Applies where createVideo is true or missing.
+    """,
+    failing=f'{{"image_groups": [{{"title": "s", "createVideo": true, "objectUrl_0": "{_U}/0.jpg", ..., "objectUrl_15000": "{_U}/15000.jpg"}}]}}',
+    passing=f'{{"image_groups": [{{"title": "s", "createVideo": true, "objectUrl_0": "{_U}/0.jpg", ..., "objectUrl_9999": "{_U}/9999.jpg"}}]}}',
+    example_is_literal=False,
+)
+
+TIFF_IN_SEQUENCE = register(
+    "G508",
+    "tiff-in-sequence",
+    Severity.ERROR,
+    "A TIFF file in an image sequence",
+    explanation="""
+        Image sequences are encoded into a video, and TIFF frames are not supported there.
+        Convert them, or make the entry an image group (createVideo: false), where TIFF is
+        fine. Applies where createVideo is true or missing.
+    """,
+    failing=f'{{"image_groups": [{{"title": "s", "createVideo": true, "objectUrl_0": "{_U}/0.tif"}}]}}',
+    passing=f'{{"image_groups": [{{"title": "s", "createVideo": false, "objectUrl_0": "{_U}/0.tif"}}]}}',
+)
+
+
+@family_check
+def check(view: ManifestView, settings: LintSettings) -> Iterator[Finding]:
+    for list_key in spec.GROUP_KEYS:
+        for group in view.groups(list_key):
+            if not group.contiguous:
+                yield _gap(list_key, group)
+    for group in view.groups("image_groups"):
+        if "createVideo" not in group.entry:
+            yield Finding(
+                MISSING_CREATE_VIDEO,
+                ("image_groups", group.index),
+                "image group without createVideo: say false (image group) or true "
+                "(image sequence); the default is undocumented",
+            )
+        if group.entry.get("createVideo") is not False:
+            yield from _sequence(group)
+
+
+def _gap(list_key: str, group: GroupFiles) -> Finding:
+    """The first place where the positions stop counting 0, 1, 2, ..."""
+    for expected, (key, number) in enumerate(zip(group.keys, group.numbers, strict=True)):
+        if number == expected:
+            continue
+        if number == expected + 1:
+            missing = f"objectUrl_{expected} is missing"
+        else:
+            missing = f"objectUrl_{expected} to objectUrl_{number - 1} are missing"
+        after = f"follows {group.keys[expected - 1]}" if expected else "is the first position"
+        return Finding(
+            POSITIONAL_GAP, (list_key, group.index, key), f"{key} {after}; {missing}", target="key"
+        )
+    raise AssertionError("a group that is not contiguous has a gap")
+
+
+def _sequence(group: GroupFiles) -> Iterator[Finding]:
+    where = (
+        "createVideo is true"
+        if group.entry.get("createVideo") is True
+        else "createVideo is missing"
+    )
+    count = len(group.values)
+    if count > spec.MAX_SEQUENCE_IMAGES:
+        yield Finding(
+            SEQUENCE_TOO_LONG,
+            ("image_groups", group.index),
+            f"image sequence of {count:,} images ({where}); at most "
+            f"{spec.MAX_SEQUENCE_IMAGES:,} can be encoded into one video",
+        )
+    elif count > spec.RECOMMENDED_SEQUENCE_IMAGES:
+        yield Finding(
+            SEQUENCE_LONG,
+            ("image_groups", group.index),
+            f"image sequence of {count:,} images ({where}); above "
+            f"{spec.RECOMMENDED_SEQUENCE_IMAGES:,}, upload a video instead",
+        )
+    names = "\n".join(v for v in group.values if isinstance(v, str)).lower() + "\n"
+    if ".tif" not in names:
+        return
+    for key, value in zip(group.keys, group.values, strict=True):
+        if isinstance(value, str) and _extension_of(value) in spec.TIFF_EXTENSIONS:
+            yield Finding(
+                TIFF_IN_SEQUENCE,
+                ("image_groups", group.index, key),
+                f"TIFF file in an image sequence ({where}); sequences cannot encode TIFF, "
+                "use createVideo: false or convert the file",
+            )
+
+
+def _extension_of(url: str) -> str:
+    from encord_manifest.rules.urls import extension_of
+
+    return extension_of(url)

@@ -1,0 +1,442 @@
+"""U: object URLs (spec sections 3 and 5).
+
+Performance: a manifest holds millions of URLs and nearly all of them are fine. Each column of
+URLs is joined into one string (a newline between URLs, so a URL that holds a newline is
+noticed by a count) and scanned with single regular expressions and substring counts, all in
+C. Only URLs that a scan flags get the exact, Python-level analysis that writes messages; that
+analysis (``url_problems``) is the one definition of every check, the scans only preselect.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from functools import cache
+from urllib.parse import unquote
+
+from encord_manifest import spec
+from encord_manifest.diagnostics import Finding, Severity
+from encord_manifest.rules import family_check, register
+from encord_manifest.rules.view import Column, ManifestView
+from encord_manifest.settings import LintSettings, Provider
+
+_B = "https://b.s3.amazonaws.com"
+
+URL_WHITESPACE = register(
+    "U301",
+    "url-whitespace",
+    Severity.ERROR,
+    "Object URL contains whitespace",
+    explanation="""
+        A space, tab, line break or any Unicode space in an object URL is not a valid URL
+        character and the object cannot be fetched. Percent-encode it: a space is %20.
+        (A '+' written by a bucket console for a space is fine as it is.)
+    """,
+    failing=f'{{"images": [{{"objectUrl": "{_B}/holiday photos/a.jpg"}}]}}',
+    passing=f'{{"images": [{{"objectUrl": "{_B}/holiday%20photos/a.jpg"}}]}}',
+)
+
+URL_INVALID_CHARACTER = register(
+    "U302",
+    "url-invalid-character",
+    Severity.ERROR,
+    "Object URL contains a character that cannot appear in a URL",
+    explanation="""
+        <, >, ", {, }, |, \\, ^, backtick and control characters cannot appear in a URL, and
+        % must start a two-hex-digit escape. They are usually template placeholders left in
+        ("{bucket}") or copy-paste debris ("<https://...>"). Percent-encode a real character,
+        and write a literal percent sign as %25.
+    """,
+    failing=f'{{"images": [{{"objectUrl": "<{_B}/a.jpg>"}}]}}',
+    passing=f'{{"images": [{{"objectUrl": "{_B}/a.jpg"}}]}}',
+)
+
+URL_NOT_HTTPS = register(
+    "U303",
+    "url-not-https",
+    Severity.ERROR,
+    "Object URL is not an absolute https:// URL",
+    explanation="""
+        Encord fetches objects over HTTPS from the URL as written: a relative path, a bare
+        key, or a tool's own scheme (s3://, gs://, obs://, file://) does not work. Write the
+        provider's https form, e.g. https://BUCKET.s3.REGION.amazonaws.com/KEY,
+        https://storage.googleapis.com/BUCKET/KEY or
+        https://BUCKET.obs.REGION.otc.t-systems.com/KEY.
+    """,
+    failing='{"images": [{"objectUrl": "s3://b/a.jpg"}]}',
+    passing=f'{{"images": [{{"objectUrl": "{_B}/a.jpg"}}]}}',
+)
+
+URL_HTTP = register(
+    "U304",
+    "url-http",
+    Severity.WARNING,
+    "Object URL uses plain http://",
+    explanation="""
+        Plain HTTP sends the object unencrypted and many buckets refuse it or redirect; use
+        https://.
+    """,
+    failing='{"images": [{"objectUrl": "http://b.s3.amazonaws.com/a.jpg"}]}',
+    passing=f'{{"images": [{{"objectUrl": "{_B}/a.jpg"}}]}}',
+)
+
+URL_TOO_LONG = register(
+    "U305",
+    "url-too-long",
+    Severity.ERROR,
+    "Object URL longer than 16 KB",
+    explanation=f"""
+        Encord documents a limit of 16 KB ({spec.MAX_URL_BYTES:,} bytes of UTF-8) per URL.
+    """,
+    failing=f'{{"images": [{{"objectUrl": "{_B}/aaaa....(16,385 bytes)....jpg"}}]}}',
+    passing=f'{{"images": [{{"objectUrl": "{_B}/a.jpg"}}]}}',
+    example_is_literal=False,
+)
+
+FILE_NAME_TOO_LONG = register(
+    "U306",
+    "file-name-too-long",
+    Severity.ERROR,
+    f"File name longer than {spec.MAX_FILE_NAME_CHARS} characters",
+    explanation=f"""
+        Encord rejects files whose name is longer than {spec.MAX_FILE_NAME_CHARS} characters.
+        The name is the last segment of the URL's path, percent-decoded.
+    """,
+    failing=f'{{"images": [{{"objectUrl": "{_B}/{"a" * 297}.jpg"}}]}}',
+    passing=f'{{"images": [{{"objectUrl": "{_B}/{"a" * 296}.jpg"}}]}}',
+)
+
+DUPLICATE_URL = register(
+    "U307",
+    "duplicate-url",
+    Severity.WARNING,
+    "The same URL twice in one manifest",
+    explanation="""
+        Each listing creates its own data unit, so a repeated URL imports the same file
+        twice (or is skipped, with skip_duplicate_urls). Reported at every repetition, with
+        the place of the first.
+    """,
+    failing=f'{{"images": [{{"objectUrl": "{_B}/a.jpg"}}, {{"objectUrl": "{_B}/a.jpg"}}]}}',
+    passing=f'{{"images": [{{"objectUrl": "{_B}/a.jpg"}}, {{"objectUrl": "{_B}/b.jpg"}}]}}',
+)
+
+EXTENSION_MISMATCH = register(
+    "U308",
+    "extension-mismatch",
+    Severity.ERROR,
+    "File extension of another data type",
+    explanation="""
+        A .mp4 in "images", a .jpg in "videos" or a .dcm in "images" fails on the server with
+        "Expected a video, got a file of type ...". Move the entry to the list of its type.
+    """,
+    failing=f'{{"images": [{{"objectUrl": "{_B}/clip.mp4"}}]}}',
+    passing=f'{{"videos": [{{"objectUrl": "{_B}/clip.mp4"}}]}}',
+)
+
+UNKNOWN_EXTENSION = register(
+    "U309",
+    "unknown-extension",
+    Severity.INFO,
+    "Unknown or missing file extension",
+    explanation="""
+        URLs need not have extensions (DICOM files often have none, and that is not reported
+        for dicom_series), but without a known one the file's type cannot be checked here.
+    """,
+    failing=f'{{"images": [{{"objectUrl": "{_B}/scan-0001"}}]}}',
+    passing=f'{{"images": [{{"objectUrl": "{_B}/scan-0001.png"}}]}}',
+)
+
+PROVIDER_HOST_MISMATCH = register(
+    "U310",
+    "provider-host-mismatch",
+    Severity.ERROR,
+    "URL host does not belong to the chosen provider",
+    explanation="""
+        With --provider otc|aws|gcp|azure, every URL must point at that provider's storage
+        (spec section 5): an integration can only read its own buckets. OTC:
+        BUCKET.obs.REGION.otc.t-systems.com (or path style obs.REGION...); AWS:
+        BUCKET.s3.REGION.amazonaws.com, s3.REGION.amazonaws.com/BUCKET; GCP:
+        storage.googleapis.com/BUCKET, storage.cloud.google.com/BUCKET; Azure:
+        ACCOUNT.blob.core.windows.net/CONTAINER. Not checked with the default --provider any.
+    """,
+    failing='{"images": [{"objectUrl": "https://b.s3.eu-central-1.amazonaws.com/a.jpg"}]}  (--provider otc)',
+    passing='{"images": [{"objectUrl": "https://b.obs.eu-de.otc.t-systems.com/a.jpg"}]}  (--provider otc)',
+    example_is_literal=False,
+)
+
+# --- the exact analysis of one URL -----------------------------------------------------------
+
+#: Every character for which str.isspace() is true (a test keeps this list honest).
+WHITESPACE_CLASS = "\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+#: Characters that cannot appear in a URL, whitespace aside.
+FORBIDDEN_CLASS = '<>"{}|\\\\^`\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f'
+_WHITESPACE = re.compile(f"[{WHITESPACE_CLASS}]")
+_FORBIDDEN = re.compile(f"[{FORBIDDEN_CLASS}]")
+_BAD_PERCENT = re.compile("%(?![0-9A-Fa-f]{2})")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_HTTPS = "https://"
+#: What copy-paste leaves around a URL; reported by U301/U302, ignored by the other checks.
+_DEBRIS = "<> \t\r\n\"'"
+
+_SCHEME_HINTS = {
+    "s3": "write https://BUCKET.s3.REGION.amazonaws.com/KEY",
+    "gs": "write https://storage.googleapis.com/BUCKET/KEY",
+    "obs": "write https://BUCKET.obs.REGION.otc.t-systems.com/KEY",
+    "file": "upload the file to a bucket and use its https:// URL",
+}
+
+
+def url_problems(url: str) -> Iterator[tuple[str, str]]:
+    """Every syntax problem of one URL, as (code, message); the single definition of U301-U306."""
+    space = _WHITESPACE.search(url)
+    if space:
+        yield (
+            URL_WHITESPACE,
+            (
+                f"URL contains {_describe(space.group())} at character {space.start() + 1}; "
+                "percent-encode it (a space is %20)"
+            ),
+        )
+    forbidden = _FORBIDDEN.search(url)
+    if forbidden:
+        yield URL_INVALID_CHARACTER, _forbidden_message(url, forbidden)
+    percent = _BAD_PERCENT.search(url)
+    if percent:
+        yield (
+            URL_INVALID_CHARACTER,
+            (
+                f"'%' at character {percent.start() + 1} does not start a %XX escape; "
+                "write a literal percent sign as %25"
+            ),
+        )
+    yield from _scheme_problems(url.strip(_DEBRIS))
+    size = len(url.encode("utf-8", "surrogatepass"))
+    if size > spec.MAX_URL_BYTES:
+        yield URL_TOO_LONG, f"URL is {size:,} bytes long; the limit is {spec.MAX_URL_BYTES:,}"
+    name = file_name(url)
+    if len(name) > spec.MAX_FILE_NAME_CHARS:
+        yield (
+            FILE_NAME_TOO_LONG,
+            (f"file name is {len(name)} characters long; the limit is {spec.MAX_FILE_NAME_CHARS}"),
+        )
+
+
+def _describe(character: str) -> str:
+    names = {" ": "a space", "\t": "a tab", "\n": "a line break", "\r": "a carriage return"}
+    if character in names:
+        return names[character]
+    return f"U+{ord(character):04X} ({unicodedata.name(character, 'a control character')})"
+
+
+def _forbidden_message(url: str, match: re.Match[str]) -> str:
+    character = match.group()
+    if url.startswith("<") or url.endswith(">"):
+        return "URL is wrapped in '<' or '>' (copy-paste debris); remove them"
+    if character in "{}":
+        return f"URL contains '{character}' at character {match.start() + 1}; an unfilled template placeholder?"
+    shown = repr(character) if character.isprintable() else f"U+{ord(character):04X}"
+    return f"URL contains {shown} at character {match.start() + 1}, which cannot appear in a URL"
+
+
+def _scheme_problems(url: str) -> Iterator[tuple[str, str]]:
+    if url.startswith(_HTTPS) or url[:8].lower() == _HTTPS:
+        if not host_of(url):
+            yield URL_NOT_HTTPS, "URL has no host after https://"
+        return
+    scheme = _SCHEME.match(url)
+    name = scheme.group(1).lower() if scheme else ""
+    if name == "http":
+        yield URL_HTTP, "URL uses plain http://; use https://"
+    elif name:
+        hint = _SCHEME_HINTS.get(name, "use the object's https:// URL")
+        yield URL_NOT_HTTPS, f"{name}:// URLs cannot be fetched by Encord; {hint}"
+    else:
+        yield URL_NOT_HTTPS, "not an absolute URL; write the object's full https:// URL"
+
+
+def host_of(url: str) -> str:
+    """Lower-case host of a URL with a scheme, without port or user info."""
+    rest = url.split("://", 1)[1] if "://" in url else ""
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    return authority.rsplit("@", 1)[-1].split(":", 1)[0].lower()
+
+
+def _path_of(url: str) -> str:
+    path = re.split(r"[?#]", url, maxsplit=1)[0]
+    if "://" in path:
+        after = path.split("://", 1)[1]
+        return after[after.find("/") :] if "/" in after else ""
+    return path
+
+
+def file_name(url: str) -> str:
+    """The last segment of the URL's path, percent-decoded."""
+    name = _path_of(url).rsplit("/", 1)[-1]
+    return unquote(name) if "%" in name else name
+
+
+def extension_of(url: str) -> str:
+    """Lower-case extension of the file name ('.jpg', '.nii.gz'), or '' when it has none."""
+    name = file_name(url).lower()
+    if name.endswith(".nii.gz"):
+        return ".nii.gz"
+    dot = name.rfind(".")
+    return name[dot:] if dot > 0 else ""
+
+
+def extension_problem(list_key: str, url: str) -> tuple[str, str] | None:
+    """(code, message) when the URL's extension does not fit its entry list; the one definition."""
+    extension = extension_of(url.strip(_DEBRIS))  # debris is U302's business
+    if extension in spec.EXTENSIONS_BY_KEY[list_key]:
+        return None
+    if not extension:
+        if list_key == "dicom_series":
+            return None
+        return UNKNOWN_EXTENSION, "file name has no extension; its type cannot be checked"
+    other = spec.TYPE_OF_EXTENSION.get(extension)
+    if other is None:
+        return UNKNOWN_EXTENSION, f"unknown file extension '{extension}'"
+    listed = spec.ENTRY_NOUN[list_key]
+    return EXTENSION_MISMATCH, (
+        f"'{extension}' is a {other} file extension, but this is listed as {_article(listed)} {listed} "
+        f"(in '{list_key}')"
+    )
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[0].lower() in "aeiou" else "a"
+
+
+# --- the scans that preselect URLs for the exact analysis ----------------------------------
+
+
+@family_check
+def check(view: ManifestView, settings: LintSettings) -> Iterator[Finding]:
+    for list_key in spec.ENTRY_KEYS:
+        column = view.urls(list_key)
+        if not column.values:
+            continue
+        joined = column.joined()
+        for i in sorted(_syntax_suspects(column, joined)):
+            for code, message in url_problems(column.values[i]):
+                yield Finding(code, column.pointer(i), message)
+        for i in sorted(_extension_suspects(column, joined)):
+            problem = extension_problem(list_key, column.values[i])
+            if problem is not None:
+                yield Finding(problem[0], column.pointer(i), problem[1])
+        if settings.provider is not Provider.ANY:
+            yield from _provider_findings(column, joined, settings.provider)
+    yield from _duplicates(view)
+
+
+def _indexes(joined: str, offsets: Iterable[int]) -> Iterator[int]:
+    """Column index of each offset into the joined column (offsets ascending)."""
+    index, previous = 0, 0
+    for offset in offsets:
+        index += joined.count("\n", previous, offset)
+        previous = offset
+        yield index
+
+
+#: Whitespace and forbidden characters, except the newline that joins a column.
+_WHITESPACE_BUT_NEWLINE_CLASS = WHITESPACE_CLASS.replace("\t-\r", "\t\x0b-\r")
+_SUSPECT_CHARACTER = re.compile(f"[{_WHITESPACE_BUT_NEWLINE_CLASS}{FORBIDDEN_CLASS}]")
+
+
+def _syntax_suspects(column: Column, joined: str) -> set[int]:
+    urls = column.values
+    if joined.count("\n") != len(urls) - 1:
+        return set(range(len(urls)))  # a URL holds a line break: no shortcut is exact
+    suspects = set(_indexes(joined, (m.start() for m in _SUSPECT_CHARACTER.finditer(joined))))
+    suspects.update(_indexes(joined, (m.start() for m in _BAD_PERCENT.finditer(joined))))
+    https = joined.count("\n" + _HTTPS) + joined.startswith(_HTTPS)
+    if https != len(urls) or "https:///" in joined:
+        suspects.update(
+            i for i, url in enumerate(urls) if not url.startswith(_HTTPS) or not host_of(url)
+        )
+    if max(map(len, urls)) > spec.MAX_FILE_NAME_CHARS:
+        suspects.update(i for i, url in enumerate(urls) if len(url) > spec.MAX_FILE_NAME_CHARS)
+    return suspects
+
+
+@cache
+def _odd_extension_scan(list_key: str) -> re.Pattern[str]:
+    """Matches the end of a URL whose last extension is not one of the list's own."""
+    allowed = "|".join(sorted(re.escape(e[1:]) for e in spec.EXTENSIONS_BY_KEY[list_key]))
+    odd_extension = rf"\.(?!(?:{allowed})\n)[^./\n]*\n"
+    no_extension = r"/[^./\n]*\n"
+    if list_key == "dicom_series":
+        return re.compile(odd_extension, re.IGNORECASE)
+    return re.compile(f"{odd_extension}|{no_extension}", re.IGNORECASE)
+
+
+def _extension_suspects(column: Column, joined: str) -> set[int]:
+    urls = column.values
+    multi_part = any(e.count(".") > 1 for e in spec.EXTENSIONS_BY_KEY[column.list_key])
+    if multi_part or "?" in joined or "#" in joined or joined.count("\n") != len(urls) - 1:
+        return set(range(len(urls)))  # query strings or .nii.gz: the exact check for all
+    scan = _odd_extension_scan(column.list_key)
+    return set(_indexes(joined, (m.start() for m in scan.finditer(joined + "\n"))))
+
+
+# --- providers ---------------------------------------------------------------------------
+
+PROVIDER_HOSTS = {
+    Provider.OTC: re.compile(
+        r"(?:[a-z0-9][a-z0-9.\-]*\.)?obs\.[a-z0-9\-]+(?:\.sc)?\.otc\.t-systems\.com"
+    ),
+    Provider.AWS: re.compile(
+        r"(?:[a-z0-9][a-z0-9.\-]*\.)?s3(?:[.\-][a-z0-9\-]+)*\.amazonaws\.com(?:\.cn)?"
+    ),
+    Provider.GCP: re.compile(
+        r"(?:[a-z0-9][a-z0-9._\-]*\.)?storage\.googleapis\.com|storage\.cloud\.google\.com"
+    ),
+    Provider.AZURE: re.compile(r"[a-z0-9]+\.blob\.core\.windows\.net"),
+}
+PROVIDER_NAMES = {
+    Provider.OTC: "an Open Telekom Cloud OBS host (BUCKET.obs.REGION.otc.t-systems.com)",
+    Provider.AWS: "an AWS S3 host (BUCKET.s3.REGION.amazonaws.com)",
+    Provider.GCP: "a Google Cloud Storage host (storage.googleapis.com)",
+    Provider.AZURE: "an Azure Blob Storage host (ACCOUNT.blob.core.windows.net)",
+}
+_HOST = re.compile(r"^https?://(?:[^/?#\n@]*@)?([^/?#\n:]*)", re.IGNORECASE | re.MULTILINE)
+
+
+def _provider_findings(column: Column, joined: str, provider: Provider) -> Iterator[Finding]:
+    pattern = PROVIDER_HOSTS[provider]
+    hosts = {host.lower() for host in _HOST.findall(joined)}
+    foreign = {host for host in hosts if host and not pattern.fullmatch(host)}
+    if not foreign:
+        return
+    for i, url in enumerate(column.values):
+        host = host_of(url)
+        if host in foreign:
+            yield Finding(
+                PROVIDER_HOST_MISMATCH,
+                column.pointer(i),
+                f"host {host!r} is not {PROVIDER_NAMES[provider]} (--provider {provider.value})",
+            )
+
+
+# --- duplicates across the whole manifest -----------------------------------------------
+
+
+def _duplicates(view: ManifestView) -> Iterator[Finding]:
+    columns = [view.urls(key) for key in spec.ENTRY_KEYS]
+    distinct: set[str] = set()
+    for column in columns:
+        distinct.update(column.values)
+    if len(distinct) == sum(len(column.values) for column in columns):
+        return
+    first: dict[str, tuple[Column, int]] = {}
+    for column in columns:
+        for i, url in enumerate(column.values):
+            seen = first.setdefault(url, (column, i))
+            if seen[0] is not column or seen[1] != i:
+                yield Finding(
+                    DUPLICATE_URL,
+                    column.pointer(i),
+                    "URL listed more than once",
+                    related=seen[0].pointer(seen[1]),
+                )

@@ -1,0 +1,193 @@
+"""The manifest as rule families see it: entry lists and column-like tables of URLs and titles.
+
+Rules work on whole columns (every URL of one entry list) so that the common case, nothing
+wrong, is decided by a few C-speed operations over a list or a joined string, and Python-level
+work is spent only on the values that look suspicious. A table keeps, for each value, where it
+came from, so a finding can point back into the document.
+
+The data may be anything JSON can hold: the schema has already reported wrong shapes, and the
+tables simply leave out values of the wrong type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from encord_manifest import spec
+from encord_manifest.diagnostics import Pointer
+
+
+@dataclass(frozen=True)
+class Column:
+    """String values of one entry list, with the place each came from."""
+
+    list_key: str
+    values: list[str]
+    #: Entry index of each value; None when value i came from entry i.
+    owners: list[int] | None
+    #: Entry key of each value; None when every value came from ``field``.
+    fields: list[str] | None
+    field: str
+
+    def entry_index(self, i: int) -> int:
+        return i if self.owners is None else self.owners[i]
+
+    def pointer(self, i: int) -> Pointer:
+        key = self.field if self.fields is None else self.fields[i]
+        return (self.list_key, self.entry_index(i), key)
+
+    def joined(self) -> str:
+        return "\n".join(self.values)
+
+
+class ManifestView:
+    def __init__(self, data: Any, size: int = 0) -> None:
+        #: Size of the source file in bytes.
+        self.size = size
+        self.is_object = isinstance(data, dict)
+        self.data: dict[str, Any] = data if isinstance(data, dict) else {}
+
+    def entries(self, list_key: str) -> list[Any]:
+        value = self.data.get(list_key)
+        return value if isinstance(value, list) else []
+
+    def dict_entries(self, list_key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+        for index, entry in enumerate(self.entries(list_key)):
+            if isinstance(entry, dict):
+                yield index, entry
+
+    @cached_property
+    def entry_count(self) -> int:
+        return sum(len(self.entries(key)) for key in spec.ENTRY_KEYS)
+
+    @cached_property
+    def url_count(self) -> int:
+        return sum(len(self.urls(key).values) for key in spec.ENTRY_KEYS)
+
+    def urls(self, list_key: str) -> Column:
+        return self._url_columns[list_key]
+
+    def titles(self, list_key: str) -> Column:
+        return self._title_columns[list_key]
+
+    @cached_property
+    def _url_columns(self) -> dict[str, Column]:
+        columns: dict[str, Column] = {}
+        for key in spec.ENTRY_KEYS:
+            if key in spec.GROUP_KEYS:
+                columns[key] = self._positional_column(key)
+            else:
+                columns[key] = self._field_column(key, "objectUrl")
+        return columns
+
+    @cached_property
+    def _title_columns(self) -> dict[str, Column]:
+        return {key: self._field_column(key, "title") for key in spec.ENTRY_KEYS}
+
+    def _field_column(self, list_key: str, field: str) -> Column:
+        entries = self.entries(list_key)
+        try:
+            # The common case: every entry is an object with a string in that field.
+            values = [entry[field] for entry in entries]
+            if all(type(value) is str for value in values):
+                return Column(list_key, values, None, None, field)
+        except (KeyError, TypeError):
+            pass
+        values, owners = [], []
+        for index, entry in enumerate(entries):
+            value = entry.get(field) if isinstance(entry, dict) else None
+            if isinstance(value, str):
+                values.append(value)
+                owners.append(index)
+        return Column(list_key, values, owners, None, field)
+
+    def groups(self, list_key: str) -> list[GroupFiles]:
+        """The files of every group or series entry, in numeric order of their keys."""
+        return self._groups[list_key]
+
+    @cached_property
+    def _groups(self) -> dict[str, list[GroupFiles]]:
+        return {
+            key: [group_files(i, e) for i, e in self.dict_entries(key)] for key in spec.GROUP_KEYS
+        }
+
+    def _positional_column(self, list_key: str) -> Column:
+        values: list[str] = []
+        owners: list[int] = []
+        fields: list[str] = []
+        for group in self.groups(list_key):
+            if all(type(value) is str for value in group.values):
+                values.extend(group.values)
+                owners.extend([group.index] * len(group.values))
+                fields.extend(group.keys)
+                continue
+            for key, value in zip(group.keys, group.values, strict=True):
+                if isinstance(value, str):
+                    values.append(value)
+                    owners.append(group.index)
+                    fields.append(key)
+        return Column(list_key, values, owners, fields, spec.POSITIONAL_PREFIX)
+
+
+@dataclass(frozen=True)
+class GroupFiles:
+    """The well-formed positional keys of one group or series entry, in numeric order."""
+
+    index: int
+    entry: dict[str, Any]
+    keys: list[str]
+    values: list[Any]
+    #: The N of each key; equal to 0, 1, 2, ... when ``contiguous``.
+    numbers: list[int]
+    contiguous: bool
+
+
+_POSITIONAL_KEYS: list[str] = []
+_GROUP_FIELDS = ("title", "createVideo", "clientMetadata")
+
+
+def _positional_keys(count: int) -> list[str]:
+    while len(_POSITIONAL_KEYS) < count:
+        _POSITIONAL_KEYS.append(f"{spec.POSITIONAL_PREFIX}{len(_POSITIONAL_KEYS)}")
+    return _POSITIONAL_KEYS[:count]
+
+
+def group_files(index: int, entry: dict[str, Any]) -> GroupFiles:
+    # Fast path: objectUrl_0 .. objectUrl_{n-1} and nothing else positional, which is what
+    # generators and the converter write. Dictionary lookups, no string parsing.
+    known = _POSITIONAL_KEYS
+    count = 0
+    while True:
+        if count == len(known):
+            _positional_keys(2 * count + 16)
+        if known[count] not in entry:
+            break
+        count += 1
+    others = sum(1 for key in _GROUP_FIELDS if key in entry)
+    if len(entry) == count + others:
+        keys = _positional_keys(count)
+        return GroupFiles(index, entry, keys, [entry[k] for k in keys], list(range(count)), True)
+    found = []
+    for key, value in entry.items():
+        number = positional_suffix(key)
+        if number is not None:
+            found.append((number, key, value))
+    found.sort()
+    numbers = [number for number, _, _ in found]
+    contiguous = numbers == list(range(len(numbers)))
+    return GroupFiles(
+        index, entry, [k for _, k, _ in found], [v for _, _, v in found], numbers, contiguous
+    )
+
+
+def positional_suffix(key: str) -> int | None:
+    """The N of a well-formed ``objectUrl_N`` key (no sign, no leading zeros), else None."""
+    if not key.startswith(spec.POSITIONAL_PREFIX):
+        return None
+    digits = key[len(spec.POSITIONAL_PREFIX) :]
+    if not digits.isascii() or not digits.isdigit() or (len(digits) > 1 and digits[0] == "0"):
+        return None
+    return int(digits)

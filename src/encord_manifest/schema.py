@@ -1,0 +1,341 @@
+"""The JSON Schema: where structure is checked, and how its errors become coded findings.
+
+The schema (``schemas/manifest.schema.json``) is the single source of structure; rules never
+re-check it. Validation runs in two steps:
+
+1. the compiled validator (jsonschema-rs) checks the whole document; on a valid document that
+   is all, and it is fast;
+2. otherwise it names the failing entries, and the reference implementation (jsonschema)
+   validates a copy of the document that holds only those entries. Its errors carry the
+   failing keyword and subschema, which ``translate`` turns into codes and messages.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from encord_manifest import spec
+from encord_manifest.diagnostics import Finding, Pointer
+from encord_manifest.rules import groups, metadata, structure
+from encord_manifest.suggest import suggest_key
+
+SCHEMA_FILE = "manifest.schema.json"
+
+
+def schema_text() -> str:
+    """The schema as shipped: inside the package in a wheel, in schemas/ in a checkout."""
+    packaged = resources.files("encord_manifest").joinpath("schemas").joinpath(SCHEMA_FILE)
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    checkout = Path(__file__).resolve().parents[2] / "schemas" / SCHEMA_FILE
+    return checkout.read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(schema_text())
+    return loaded
+
+
+@lru_cache(maxsize=1)
+def _fast_validator() -> Any:
+    try:
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover - a platform without the wheel: the reference only
+        return None
+    return jsonschema_rs.validator_for(schema())
+
+
+@lru_cache(maxsize=1)
+def _reference_validator() -> Any:
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(schema())
+
+
+def validate(data: Any) -> list[Finding]:
+    fast = _fast_validator()
+    if fast is not None and fast.is_valid(data):
+        return []
+    shell, index_maps = _failing_part(data, fast)
+    findings: list[Finding] = []
+    for error in _reference_validator().iter_errors(shell):
+        path = list(error.absolute_path)
+        if len(path) >= 2 and path[0] in index_maps:
+            path[1] = index_maps[path[0]][path[1]]
+        findings.extend(translate(error, tuple(path)))
+    unique = list(dict.fromkeys(findings))
+    unique.sort(key=lambda f: [str(p) for p in f.pointer])
+    return unique
+
+
+def _failing_part(data: Any, fast: Any) -> tuple[Any, dict[str, list[int]]]:
+    """A copy of the document with only the entries that fail, and their original indexes."""
+    if fast is None or not isinstance(data, dict):
+        return data, {}
+    failing: dict[str, set[int]] = {}
+    for error in fast.iter_errors(data):
+        path = list(error.instance_path)
+        if len(path) >= 2 and path[0] in spec.ENTRY_KEYS and isinstance(path[1], int):
+            failing.setdefault(path[0], set()).add(path[1])
+    shell = dict(data)
+    index_maps = {}
+    for key, value in data.items():
+        if key in spec.ENTRY_KEYS and isinstance(value, list):
+            indexes = sorted(failing.get(key, ()))
+            shell[key] = [value[i] for i in indexes]
+            index_maps[key] = indexes
+    return shell, index_maps
+
+
+# --- translation -------------------------------------------------------------------------
+
+_JSON_TYPES = {
+    "string": "a string",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "object": "an object",
+    "array": "a list",
+    "null": "null",
+}
+
+
+def json_type_of(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+def translate(error: Any, path: Pointer) -> Iterator[Finding]:
+    """The findings one schema error stands for (an unknown-keys error names several keys)."""
+    keyword = error.validator
+    depth = len(path)
+    if keyword == "additionalProperties":
+        yield from _unknown_keys(error, path)
+    elif depth == 0:
+        yield Finding(
+            structure.ROOT_NOT_OBJECT,
+            (),
+            f"the manifest must be a JSON object, not {json_type_of(error.instance)}",
+        )
+    elif depth == 1:
+        yield _top_level_value(error, path)
+    elif depth == 2:
+        yield from _entry(error, path)
+    else:
+        yield _field(error, path)
+
+
+def _allowed_keys(subschema: dict[str, Any]) -> list[str]:
+    return list(subschema.get("properties", {}))
+
+
+def _unknown_keys(error: Any, path: Pointer) -> Iterator[Finding]:
+    import re
+
+    allowed = _allowed_keys(error.schema)
+    patterns = [re.compile(p) for p in error.schema.get("patternProperties", {})]
+    instance = error.instance
+    extras = [k for k in instance if k not in allowed and not any(p.search(k) for p in patterns)]
+    list_key = path[0] if path else None
+    is_group = list_key in spec.GROUP_KEYS and len(path) == 2
+    for key in extras:
+        pointer = path + (key,)
+        if len(path) == 0:
+            hint = suggest_key(key, spec.TOP_LEVEL_KEYS)
+            yield _keyed(
+                structure.UNKNOWN_TOP_LEVEL_KEY,
+                pointer,
+                f"unknown top-level key {key!r}; its entries would be ignored",
+                hint,
+            )
+        elif len(path) == 2 and key in spec.SYSTEM_FIELDS:
+            yield _keyed(
+                structure.SYSTEM_FIELD,
+                pointer,
+                f"{key!r} is set by Encord itself (SDK: for system use); remove it",
+                None,
+            )
+        elif is_group and key == "objectUrl":
+            yield _keyed(
+                groups.OBJECT_URL_IN_GROUP,
+                pointer,
+                f"{spec.ENTRY_NOUN[str(list_key)]} entries list their files as objectUrl_0, objectUrl_1, ...; "
+                "objectUrl is not one of them",
+                "rename to 'objectUrl_0'" if not _has_positional(instance) else None,
+            )
+        elif is_group and key.startswith(spec.POSITIONAL_PREFIX):
+            yield _keyed(
+                groups.INVALID_POSITIONAL_KEY,
+                pointer,
+                f"{key!r} is not a position: the number after objectUrl_ must be 0, 1, 2, ... "
+                "without sign or leading zeros",
+                _renumbered(key),
+            )
+        elif len(path) == 3 and str(path[2]).endswith("Metadata"):
+            hint = suggest_key(key, allowed)
+            yield _keyed(
+                metadata.METADATA_UNKNOWN_KEY, pointer, f"unknown key {key!r} in {path[2]}", hint
+            )
+        else:
+            hint = suggest_key(key, allowed, positional=is_group)
+            noun = spec.ENTRY_NOUN.get(str(list_key), "")
+            where = f"{_a(noun)} {noun} entry" if len(path) == 2 else str(path[-1])
+            yield _keyed(
+                structure.UNKNOWN_ENTRY_KEY, pointer, f"unknown key {key!r} in {where}", hint
+            )
+
+
+def _keyed(code: str, pointer: Pointer, message: str, hint: str | None) -> Finding:
+    if hint and not hint.startswith("rename"):
+        hint = f"did you mean {hint!r}?"
+    return Finding(code, pointer, message, target="key", hint=hint)
+
+
+def _has_positional(instance: dict[str, Any]) -> bool:
+    return any(k.startswith(spec.POSITIONAL_PREFIX) for k in instance)
+
+
+def _renumbered(key: str) -> str | None:
+    digits = key[len(spec.POSITIONAL_PREFIX) :]
+    if digits.isdigit():
+        return f"rename to 'objectUrl_{int(digits)}'"
+    return None
+
+
+def _a(noun: str) -> str:
+    return "an" if noun[0].lower() in "aeiou" else "a"
+
+
+def _top_level_value(error: Any, path: Pointer) -> Finding:
+    key = str(path[0])
+    expected = "true or false" if key in spec.FLAG_KEYS else "a list of entries"
+    return Finding(
+        structure.INVALID_TOP_LEVEL_VALUE,
+        path,
+        f"{key!r} must be {expected}, not {json_type_of(error.instance)}",
+    )
+
+
+def _entry(error: Any, path: Pointer) -> Iterator[Finding]:
+    list_key = str(path[0])
+    noun = spec.ENTRY_NOUN[list_key]
+    if error.validator == "type":
+        yield Finding(
+            structure.ENTRY_NOT_OBJECT,
+            path,
+            f'entry of {list_key!r} must be an object like {{"objectUrl": "https://..."}}, not {json_type_of(error.instance)}',
+        )
+    elif error.validator == "required":
+        for field in error.validator_value:
+            if field not in error.instance and not _misspelt(field, error.instance):
+                yield Finding(
+                    structure.MISSING_REQUIRED_FIELD, path, f"{noun} entry without {field!r}"
+                )
+    elif error.validator == "not":
+        if "objectUrl" not in error.instance:  # else G504 already says what is wrong
+            yield Finding(
+                groups.NO_POSITIONAL_KEYS,
+                path,
+                f"{noun} entry lists no files: add objectUrl_0, objectUrl_1, ...",
+            )
+    else:  # pragma: no cover - every keyword of an entry schema is handled above
+        yield Finding(structure.INVALID_FIELD_VALUE, path, error.message)
+
+
+def _misspelt(field: str, instance: dict[str, Any]) -> bool:
+    """Whether a key of the entry is a near miss of ``field`` (then S105 says it already)."""
+    return any(k != field and suggest_key(k, [field]) == field for k in instance)
+
+
+def _field(error: Any, path: Pointer) -> Finding:
+    field = str(path[2])
+    keyword = error.validator
+    if field.endswith("Metadata") and field != "clientMetadata":
+        return _media_metadata(error, path)
+    if field == "clientMetadata":
+        if len(path) > 3 and path[3] in ("keyframes", "config") and path[0] == "videos":
+            return Finding(metadata.INVALID_RESERVED_METADATA, path, _value_message(error, path))
+        if keyword == "type":
+            return Finding(
+                metadata.INVALID_CLIENT_METADATA,
+                path,
+                f"clientMetadata must be an object, not {json_type_of(error.instance)}",
+            )
+        if "propertyNames" in error.absolute_schema_path:
+            return Finding(
+                metadata.INVALID_CLIENT_METADATA,
+                path + ("",),
+                "clientMetadata has an empty key",
+                target="key",
+            )
+    return Finding(structure.INVALID_FIELD_VALUE, path, _value_message(error, path))
+
+
+def _media_metadata(error: Any, path: Pointer) -> Finding:
+    name = str(path[2])
+    if len(path) == 3:
+        if error.validator == "type":
+            return Finding(
+                metadata.METADATA_INVALID_VALUE,
+                path,
+                f"{name} must be an object, not {json_type_of(error.instance)}",
+            )
+        missing = _missing_metadata_fields(name, error.instance)
+        listed = ", ".join(repr(m) for m in missing)
+        return Finding(
+            metadata.METADATA_MISSING_FIELD,
+            path,
+            f"{name} without {listed}; every field is required when {name} is given",
+        )
+    return Finding(metadata.METADATA_INVALID_VALUE, path, _value_message(error, path))
+
+
+def _missing_metadata_fields(name: str, instance: dict[str, Any]) -> list[str]:
+    """All fields missing from a media metadata object, in the schema's order.
+
+    One schema error arrives per missing field; each is translated into the same finding,
+    which ``validate`` keeps once.
+    """
+    definition = schema()["$defs"][name]
+    missing = [f for f in definition.get("required", []) if f not in instance]
+    for alternatives in definition.get("allOf", []):
+        names = [option["required"][0] for option in alternatives["anyOf"]]
+        if not any(n in instance for n in names):
+            missing.append(names[0])  # the documented spelling
+    order = list(definition["properties"])
+    return sorted(missing, key=order.index)
+
+
+def _value_message(error: Any, path: Pointer) -> str:
+    name = ".".join(str(p) for p in path[2:])
+    keyword, expected, value = error.validator, error.validator_value, error.instance
+    if keyword == "type":
+        return f"{name} must be {_JSON_TYPES.get(expected, expected)}, not {json_type_of(value)}"
+    if keyword == "exclusiveMinimum":
+        return f"{name} must be greater than {expected}, not {value!r}"
+    if keyword == "minimum":
+        return f"{name} must be at least {expected}, not {value!r}"
+    if keyword == "minLength":
+        return f"{name} must not be empty"
+    if keyword == "pattern":
+        family = expected.strip("^")
+        return f"{name} must be a {family}... MIME type, not {value!r}"
+    if keyword == "enum":
+        allowed = " or ".join(json.dumps(v) for v in expected)
+        return f"{name} must be {allowed}, not {json.dumps(value)}"
+    return f"{name}: {error.message}"

@@ -1,0 +1,219 @@
+"""Line and column of JSON pointers in the source bytes, found only for what was reported.
+
+A clean file never comes here. A file with findings is walked once, along the paths of the
+findings only: a list element or an object member that no finding points into is skipped
+bracket by bracket with one regular expression whose inner loop (strings included) runs in C,
+so locating a handful of findings in a 500 MB file costs one pass over its brackets, not a
+token-by-token source map. The walk stops as soon as the last requested place is found.
+
+The text is already known to be valid JSON (the parser accepted it), which is what makes the
+bracket skipping exact: outside strings, brackets nest properly, and strings are consumed whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any, TypeVar
+
+from encord_manifest.diagnostics import Pointer, Span, Target
+
+_WHITESPACE = re.compile(rb"[ \t\n\r]*")
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_SCALAR = re.compile(rb"[^ \t\n\r,\]}]+")
+#: Everything up to and including the next bracket that is not inside a string.
+_NEXT_BRACKET = re.compile(rb'[^"\[\]{}]*(?:"[^"\\]*(?:\\.[^"\\]*)*"[^"\[\]{}]*)*([\[\]{}])', re.S)
+_OPENERS = frozenset(b"[{")
+_CONTAINERS = (dict, list)
+
+Request = tuple[Pointer, Target]
+_Key = TypeVar("_Key")
+
+
+@dataclass
+class _Node:
+    """One step of the requested pointers, as a trie."""
+
+    children: dict[str | int, _Node] = field(default_factory=dict)
+    targets: set[Target] = field(default_factory=set)
+
+
+class _Done(Exception):
+    """Every requested place has been found: stop walking."""
+
+
+class JsonLocator:
+    """Maps (pointer, target) requests to spans in one JSON text."""
+
+    def __init__(self, text: bytes, data: Any) -> None:
+        self._text = text
+        self._data = data
+
+    def locate(self, requests: Iterable[Request]) -> dict[Request, Span]:
+        root = _Node()
+        pending = 0
+        for pointer, target in set(requests):
+            node = root
+            for part in pointer:
+                node = node.children.setdefault(part, _Node())
+            node.targets.add(target)
+            pending += 1
+        walk = _Walk(self._text, pending)
+        with contextlib.suppress(_Done):
+            walk.value(_WHITESPACE.match(self._text, 0).end(), self._data, root, ())  # type: ignore[union-attr]
+        return to_spans(self._text, walk.found)
+
+
+class _Walk:
+    def __init__(self, text: bytes, pending: int) -> None:
+        self.text = text
+        self.pending = pending
+        self.found: dict[Request, tuple[int, int]] = {}
+
+    def record(self, request: Request, start: int, end: int) -> None:
+        self.found[request] = (start, end)
+        self.pending -= 1
+        if self.pending <= 0:
+            raise _Done
+
+    def value(self, pos: int, value: Any, node: _Node, pointer: Pointer) -> int:
+        """Walk the value starting at ``pos``; return the offset just past it."""
+        first = self.text[pos]
+        if node.children and first == 0x7B:  # {
+            end = self.object(pos, value if isinstance(value, dict) else {}, node, pointer)
+        elif node.children and first == 0x5B:  # [
+            end = self.array(pos, value if isinstance(value, list) else [], node, pointer)
+        else:
+            end = self.skip_value(pos)
+        if "value" in node.targets:
+            self.record((pointer, "value"), pos, end)
+        return end
+
+    def skip_value(self, pos: int) -> int:
+        first = self.text[pos]
+        if first in _OPENERS:
+            return self.skip_containers(pos, 1)
+        pattern = _STRING if first == 0x22 else _SCALAR
+        match = pattern.match(self.text, pos)
+        assert match is not None, "the parser accepted this text"
+        return match.end()
+
+    def skip_containers(self, pos: int, count: int) -> int:
+        """Skip ``count`` consecutive top-level containers (and any scalars between them)."""
+        text, depth, passed = self.text, 0, 0
+        next_bracket = _NEXT_BRACKET.match
+        while passed < count:
+            match = next_bracket(text, pos)
+            assert match is not None, "the parser accepted this text"
+            pos = match.end()
+            if text[pos - 1] in _OPENERS:
+                depth += 1
+            else:
+                depth -= 1
+                if depth == 0:
+                    passed += 1
+        return pos
+
+    def next_item(self, pos: int) -> int:
+        """From just past an item (or an opening bracket), the start of the next item."""
+        text = self.text
+        pos = _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]
+        if text[pos] == 0x2C:  # ,
+            pos = _WHITESPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+        return pos
+
+    def object(self, pos: int, obj: Mapping[str, Any], node: _Node, pointer: Pointer) -> int:
+        text = self.text
+        wanted = sum(1 for key in node.children if key in obj)
+        pos += 1
+        while True:
+            pos = self.next_item(pos)
+            if text[pos] == 0x7D:  # }
+                return pos + 1
+            match = _STRING.match(text, pos)
+            assert match is not None, "the parser accepted this text"
+            key_start, key_end = pos, match.end()
+            key = _decode_key(text[key_start:key_end])
+            pos = _WHITESPACE.match(text, key_end).end()  # type: ignore[union-attr]
+            pos = _WHITESPACE.match(text, pos + 1).end()  # type: ignore[union-attr]  # past ':'
+            child = node.children.get(key) if wanted else None
+            if child is None:
+                pos = self.skip_value(pos)
+                continue
+            wanted -= 1
+            if "key" in child.targets:
+                self.record((pointer + (key,), "key"), key_start, key_end)
+            pos = self.value(pos, obj.get(key), child, pointer + (key,))
+
+    def array(self, pos: int, items: list[Any], node: _Node, pointer: Pointer) -> int:
+        text = self.text
+        indexes = sorted(i for i in node.children if isinstance(i, int) and 0 <= i < len(items))
+        pos += 1
+        next_index = 0
+        for index in indexes:
+            pos = self.skip_items(pos, items, next_index, index)
+            pos = self.value(
+                self.next_item(pos), items[index], node.children[index], pointer + (index,)
+            )
+            next_index = index + 1
+        # Past the remaining items to the closing bracket.
+        pos = self.skip_items(pos, items, next_index, len(items))
+        pos = _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]
+        return pos + 1
+
+    def skip_items(self, pos: int, items: list[Any], start: int, stop: int) -> int:
+        """From just past item ``start - 1``, return the offset just past item ``stop - 1``."""
+        if start >= stop:
+            return pos
+        containers = sum(1 for item in islice(items, start, stop) if isinstance(item, _CONTAINERS))
+        last_container = stop - 1
+        if containers:
+            while not isinstance(items[last_container], _CONTAINERS):
+                last_container -= 1
+            # Containers are skipped by their brackets; scalars between them ride along.
+            pos = self.skip_containers(pos, containers)
+            start = last_container + 1
+        for _ in range(start, stop):
+            pos = self.skip_value(self.next_item(pos))
+        return pos
+
+
+def _decode_key(token: bytes) -> str:
+    if b"\\" not in token:
+        return token[1:-1].decode("utf-8")
+    import json  # escapes are rare in keys; the stdlib decoder is exact for them
+
+    decoded: str = json.loads(token)
+    return decoded
+
+
+def to_spans(text: bytes, found: Mapping[_Key, tuple[int, int]]) -> dict[_Key, Span]:
+    """Turn byte offsets into 1-based line and (character) column numbers in one sweep."""
+    offsets = sorted({offset for pair in found.values() for offset in pair})
+    position: dict[int, tuple[int, int]] = {}
+    line, line_start, previous, column = 1, 0, 0, 1
+    for offset in offsets:
+        newlines = text.count(b"\n", previous, offset)
+        if newlines:
+            line += newlines
+            line_start = text.rfind(b"\n", previous, offset) + 1
+            column = 1 + len(text[line_start:offset].decode("utf-8", "replace"))
+        else:
+            column += len(text[previous:offset].decode("utf-8", "replace"))
+        position[offset] = (line, column)
+        previous = offset
+    spans = {}
+    for request, (start, end) in found.items():
+        (line_a, column_a), (line_b, column_b) = position[start], position[end]
+        spans[request] = Span(line_a, column_a, line_b, column_b)
+    return spans
+
+
+def position_of_offset(text: bytes, offset: int) -> tuple[int, int]:
+    """Line and column of one byte offset (for errors found before any parse)."""
+    line = text.count(b"\n", 0, offset) + 1
+    line_start = text.rfind(b"\n", 0, offset) + 1
+    return line, 1 + len(text[line_start:offset].decode("utf-8", "replace"))

@@ -1,0 +1,135 @@
+"""The facts of the manifest format (shared/spec/manifest-format.md), one place each.
+
+Rules import these names instead of repeating numbers or key lists, so that a change in
+Encord's documentation is a change here.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# --- Section 2: top-level keys -------------------------------------------------------------
+
+#: Top-level keys that hold lists of entries, in the order the converter writes them.
+ENTRY_KEYS: Final = (
+    "videos",
+    "images",
+    "image_groups",
+    "dicom_series",
+    "audio",
+    "nifti",
+    "text",
+    "pdf",
+)
+FLAG_KEYS: Final = ("skip_duplicate_urls", "upsert_metadata")
+TOP_LEVEL_KEYS: Final = ENTRY_KEYS + FLAG_KEYS
+
+#: Entry lists whose entries carry their files as objectUrl_0, objectUrl_1, ...
+GROUP_KEYS: Final = frozenset({"image_groups", "dicom_series"})
+SINGLE_KEYS: Final = tuple(k for k in ENTRY_KEYS if k not in GROUP_KEYS)
+
+#: A human name for one entry of each list, for messages.
+ENTRY_NOUN: Final = {
+    "videos": "video",
+    "images": "image",
+    "image_groups": "image group",
+    "dicom_series": "DICOM series",
+    "audio": "audio file",
+    "nifti": "NIfTI volume",
+    "text": "text file",
+    "pdf": "PDF document",
+}
+
+POSITIONAL_PREFIX: Final = "objectUrl_"
+
+# --- Section 2.1: entry fields and media metadata ----------------------------------------
+
+#: Entry keys the SDK reserves "for system use"; an error in a hand-written manifest.
+SYSTEM_FIELDS: Final = frozenset({"placeholderItemUuid", "externalFileType", "clusterByResolution"})
+
+#: The media metadata object each entry list accepts.
+METADATA_KEY: Final = {
+    "videos": "videoMetadata",
+    "images": "imageMetadata",
+    "audio": "audioMetadata",
+    "text": "textMetadata",
+    "pdf": "pdfMetadata",
+}
+
+#: Documented (snake_case) field name -> the camelCase spelling accepted with a warning.
+METADATA_CAMEL_CASE: Final = {
+    "file_size": "fileSize",
+    "mime_type": "mimeType",
+    "sample_rate": "sampleRate",
+    "bit_depth": "bitDepth",
+    "num_channels": "numChannels",
+    "num_pages": "numPages",
+}
+CAMEL_TO_DOCUMENTED: Final = {camel: snake for snake, camel in METADATA_CAMEL_CASE.items()}
+
+# --- Section 2.2: groups and sequences -------------------------------------------------------
+
+MAX_SEQUENCE_IMAGES: Final = 32_767
+RECOMMENDED_SEQUENCE_IMAGES: Final = 15_000
+
+# --- Section 2.3: clientMetadata reserved keys for videos --------------------------------
+
+KEYFRAME_MODES: Final = ("frame", "seconds")
+
+# --- Section 3: limits -------------------------------------------------------------------
+
+MAX_FILE_NAME_CHARS: Final = 300
+MAX_URL_BYTES: Final = 16 * 1024
+MAX_URLS_PER_FILE: Final = 1_000_000
+MAX_ITEMS_PER_FILE: Final = 500_000
+#: Plan limits vary (Free 1,000 / 10 MB, Team 2,500, Enterprise 10,000): warning thresholds.
+DEFAULT_MAX_ENTRIES: Final = 10_000
+DEFAULT_MAX_FILE_BYTES: Final = 100 * 1000 * 1000
+
+#: Supported extensions by data type (lower case, with the dot).
+IMAGE_EXTENSIONS: Final = frozenset(
+    {".jpg", ".jpeg", ".png", ".webp", ".avif", ".bmp", ".tif", ".tiff"}
+)
+TIFF_EXTENSIONS: Final = frozenset({".tif", ".tiff"})
+SEQUENCE_EXTENSIONS: Final = IMAGE_EXTENSIONS - TIFF_EXTENSIONS
+VIDEO_EXTENSIONS: Final = frozenset({".mp4", ".mov", ".webm", ".mkv"})
+AUDIO_EXTENSIONS: Final = frozenset({".mp3", ".wav", ".flac", ".m4a", ".eac3", ".mp4"})
+DICOM_EXTENSIONS: Final = frozenset({".dcm"})
+NIFTI_EXTENSIONS: Final = frozenset({".nii", ".nii.gz"})
+PDF_EXTENSIONS: Final = frozenset({".pdf"})
+TEXT_EXTENSIONS: Final = frozenset({".txt", ".json", ".xml", ".html", ".htm", ".md", ".csv"})
+
+EXTENSIONS_BY_KEY: Final = {
+    "videos": VIDEO_EXTENSIONS,
+    "images": IMAGE_EXTENSIONS,
+    "image_groups": IMAGE_EXTENSIONS,
+    "dicom_series": DICOM_EXTENSIONS,
+    "audio": AUDIO_EXTENSIONS,
+    "nifti": NIFTI_EXTENSIONS,
+    "text": TEXT_EXTENSIONS,
+    "pdf": PDF_EXTENSIONS,
+}
+
+
+#: Which data type an extension names, for "a .mp4 in images" messages. Where an extension
+#: belongs to two types (.mp4: video and audio) the first listed wins.
+def _type_of_extension() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for noun, extensions in (
+        ("video", VIDEO_EXTENSIONS),
+        ("image", IMAGE_EXTENSIONS),
+        ("DICOM", DICOM_EXTENSIONS),
+        ("audio", AUDIO_EXTENSIONS),
+        ("NIfTI", NIFTI_EXTENSIONS),
+        ("PDF", PDF_EXTENSIONS),
+        ("text", TEXT_EXTENSIONS),
+    ):
+        for extension in extensions:
+            table.setdefault(extension, noun)
+    return table
+
+
+TYPE_OF_EXTENSION: Final = _type_of_extension()
+
+#: Entry lists whose titles should keep the file's extension (SDK documentation).
+TITLE_EXTENSION_KEYS: Final = frozenset({"videos", "audio", "nifti"})
