@@ -81,7 +81,7 @@ def lint(
     ] = OutputFormat.TEXT,
 ) -> None:
     """Check manifests against the schema and every rule; report each problem at its line and column."""
-    from encord_manifest.linter import FileResult, InputError, lint_bytes, read_input
+    from encord_manifest.linter import FileResult, InputError, lint_file
     from encord_manifest.report import reporter
 
     settings = LintSettings(provider=provider)
@@ -95,12 +95,10 @@ def lint(
             failed_inputs = True
             continue
         try:
-            raw = read_input(path)
+            results.append(lint_file(path, settings))
         except InputError as error:
             _print_error(f"cannot read {error}")
             failed_inputs = True
-            continue
-        results.append(lint_bytes("<stdin>" if path == "-" else path, raw, settings))
     sys.stdout.write(reporter(output_format)(results))
     if failed_inputs:
         raise typer.Exit(EXIT_ERROR)

@@ -29,6 +29,22 @@ def load(path: str, raw: bytes) -> Document:
     return load_json(path, raw)
 
 
+def load_file(path: str) -> Document:
+    """Read and load one file; its bytes are released before the parse."""
+    from encord_manifest.sources.json_source import load_json_text
+
+    size, text, findings = _read_text(path)
+    return load_json_text("<stdin>" if path == "-" else path, text, size, findings)
+
+
+def _read_text(path: str) -> tuple[int, str | None, list[Finding]]:
+    from encord_manifest.sources.json_source import decode
+
+    raw = read_input(path)
+    text, findings = decode(raw)
+    return len(raw), text, findings  # `raw` dies with this frame
+
+
 def read_input(path: str) -> bytes:
     """Bytes of a file, or of standard input for '-'."""
     if path == "-":
@@ -45,6 +61,11 @@ def read_input(path: str) -> bytes:
 
 def lint_bytes(path: str, raw: bytes, settings: LintSettings) -> FileResult:
     return lint_document(load(path, raw), settings)
+
+
+def lint_file(path: str, settings: LintSettings) -> FileResult:
+    """Lint a file by name ('-' for standard input)."""
+    return lint_document(load_file(path), settings)
 
 
 def lint_document(document: Document, settings: LintSettings) -> FileResult:

@@ -150,7 +150,8 @@ def check(view: ManifestView, settings: LintSettings) -> Iterator[Finding]:
 
 def _gap(list_key: str, group: GroupFiles) -> Finding:
     """The first place where the positions stop counting 0, 1, 2, ..."""
-    for expected, (key, number) in enumerate(zip(group.keys, group.numbers, strict=True)):
+    numbers = group.gappy_numbers or []
+    for expected, (key, number) in enumerate(zip(group.keys, numbers, strict=True)):
         if number == expected:
             continue
         if number == expected + 1:

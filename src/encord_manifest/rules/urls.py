@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import cache
 from urllib.parse import unquote
 
 from encord_manifest import spec
-from encord_manifest.diagnostics import Finding, Severity
+from encord_manifest.diagnostics import Finding, Pointer, Severity
 from encord_manifest.rules import family_check, register
 from encord_manifest.rules.view import Column, ManifestView
 from encord_manifest.settings import LintSettings, Provider
@@ -311,27 +312,37 @@ def _article(noun: str) -> str:
 # --- the scans that preselect URLs for the exact analysis ----------------------------------
 
 
+#: URLs scanned at a time: bounds the memory of the joined strings (about 25 MB).
+_CHUNK = 250_000
+
+
 @family_check
 def check(view: ManifestView, settings: LintSettings) -> Iterator[Finding]:
     for list_key in spec.ENTRY_KEYS:
         column = view.urls(list_key)
         if not column.values:
             continue
-        joined = column.joined()
-        for i in sorted(_syntax_suspects(column, joined)):
+        syntax: set[int] = set()
+        extension: set[int] = set()
+        for start in range(0, len(column.values), _CHUNK):
+            part = column.values[start : start + _CHUNK]
+            joined = "\n".join(part)
+            syntax.update(start + i for i in _syntax_suspects(part, joined))
+            extension.update(start + i for i in _extension_suspects(list_key, part, joined))
+        for i in sorted(syntax):
             for code, message in url_problems(column.values[i]):
                 yield Finding(code, column.pointer(i), message)
-        for i in sorted(_extension_suspects(column, joined)):
+        for i in sorted(extension):
             problem = extension_problem(list_key, column.values[i])
             if problem is not None:
                 yield Finding(problem[0], column.pointer(i), problem[1])
         if settings.provider is not Provider.ANY:
-            yield from _provider_findings(column, joined, settings.provider)
+            yield from _provider_findings(column, settings.provider)
     yield from _duplicates(view)
 
 
 def _indexes(joined: str, offsets: Iterable[int]) -> Iterator[int]:
-    """Column index of each offset into the joined column (offsets ascending)."""
+    """Index of the URL at each offset into the joined URLs (offsets ascending)."""
     index, previous = 0, 0
     for offset in offsets:
         index += joined.count("\n", previous, offset)
@@ -344,12 +355,12 @@ _WHITESPACE_BUT_NEWLINE_CLASS = WHITESPACE_CLASS.replace("\t-\r", "\t\x0b-\r")
 _SUSPECT_CHARACTER = re.compile(f"[{_WHITESPACE_BUT_NEWLINE_CLASS}{FORBIDDEN_CLASS}]")
 
 
-def _syntax_suspects(column: Column, joined: str) -> set[int]:
-    urls = column.values
+def _syntax_suspects(urls: list[str], joined: str) -> set[int]:
     if joined.count("\n") != len(urls) - 1:
         return set(range(len(urls)))  # a URL holds a line break: no shortcut is exact
     suspects = set(_indexes(joined, (m.start() for m in _SUSPECT_CHARACTER.finditer(joined))))
-    suspects.update(_indexes(joined, (m.start() for m in _BAD_PERCENT.finditer(joined))))
+    if "%" in joined:
+        suspects.update(_indexes(joined, (m.start() for m in _BAD_PERCENT.finditer(joined))))
     https = joined.count("\n" + _HTTPS) + joined.startswith(_HTTPS)
     if https != len(urls) or "https:///" in joined:
         suspects.update(
@@ -361,23 +372,32 @@ def _syntax_suspects(column: Column, joined: str) -> set[int]:
 
 
 @cache
-def _odd_extension_scan(list_key: str) -> re.Pattern[str]:
-    """Matches the end of a URL whose last extension is not one of the list's own."""
-    allowed = "|".join(sorted(re.escape(e[1:]) for e in spec.EXTENSIONS_BY_KEY[list_key]))
-    odd_extension = rf"\.(?!(?:{allowed})\n)[^./\n]*\n"
-    no_extension = r"/[^./\n]*\n"
+def _odd_ending(list_key: str) -> re.Pattern[str]:
+    """Matches the newline after a URL that does not end in one of the list's extensions.
+
+    Anchored on the newline, so the engine makes one attempt per URL, each a few
+    fixed-width look-behinds.
+    """
+    endings = "".join(f"(?<!{re.escape(e)}\n)" for e in sorted(spec.EXTENSIONS_BY_KEY[list_key]))
+    return re.compile(f"\n{endings}", re.IGNORECASE)
+
+
+#: On the reversed column: a reversed file name that has a dot but does not end in '.dcm'.
+_DICOM_ODD_REVERSED = re.compile(r"\n(?!mcd\.)[^./\n]*\.", re.IGNORECASE)
+
+
+def _extension_suspects(list_key: str, urls: list[str], joined: str) -> set[int]:
+    if "?" in joined or "#" in joined or joined.count("\n") != len(urls) - 1:
+        # A query string or fragment hides the end of the path: the exact check for all.
+        return set(range(len(urls)))
     if list_key == "dicom_series":
-        return re.compile(odd_extension, re.IGNORECASE)
-    return re.compile(f"{odd_extension}|{no_extension}", re.IGNORECASE)
-
-
-def _extension_suspects(column: Column, joined: str) -> set[int]:
-    urls = column.values
-    multi_part = any(e.count(".") > 1 for e in spec.EXTENSIONS_BY_KEY[column.list_key])
-    if multi_part or "?" in joined or "#" in joined or joined.count("\n") != len(urls) - 1:
-        return set(range(len(urls)))  # query strings or .nii.gz: the exact check for all
-    scan = _odd_extension_scan(column.list_key)
-    return set(_indexes(joined, (m.start() for m in scan.finditer(joined + "\n"))))
+        # No extension is fine for DICOM, so look for a dot in the last segment: easiest
+        # from the end, which reversing the text turns into a start.
+        reversed_text = (joined + "\n")[::-1]
+        last = len(urls) - 1
+        matches = (m.start() for m in _DICOM_ODD_REVERSED.finditer(reversed_text))
+        return {last - k for k in _indexes(reversed_text, matches)}
+    return set(_indexes(joined, (m.start() for m in _odd_ending(list_key).finditer(joined + "\n"))))
 
 
 # --- providers ---------------------------------------------------------------------------
@@ -403,9 +423,12 @@ PROVIDER_NAMES = {
 _HOST = re.compile(r"^https?://(?:[^/?#\n@]*@)?([^/?#\n:]*)", re.IGNORECASE | re.MULTILINE)
 
 
-def _provider_findings(column: Column, joined: str, provider: Provider) -> Iterator[Finding]:
+def _provider_findings(column: Column, provider: Provider) -> Iterator[Finding]:
     pattern = PROVIDER_HOSTS[provider]
-    hosts = {host.lower() for host in _HOST.findall(joined)}
+    hosts: set[str] = set()
+    for start in range(0, len(column.values), _CHUNK):
+        joined = "\n".join(column.values[start : start + _CHUNK])
+        hosts.update(host.lower() for host in _HOST.findall(joined))
     foreign = {host for host in hosts if host and not pattern.fullmatch(host)}
     if not foreign:
         return
@@ -429,14 +452,23 @@ def _duplicates(view: ManifestView) -> Iterator[Finding]:
         distinct.update(column.values)
     if len(distinct) == sum(len(column.values) for column in columns):
         return
-    first: dict[str, tuple[Column, int]] = {}
+    del distinct
+    # Counting runs in C; Python-level work is left for the repeated URLs only.
+    counts: Counter[str] = Counter()
     for column in columns:
-        for i, url in enumerate(column.values):
-            seen = first.setdefault(url, (column, i))
-            if seen[0] is not column or seen[1] != i:
+        counts.update(column.values)
+    repeated = {url for url, count in counts.items() if count > 1}
+    del counts
+    first: dict[str, Pointer] = {}
+    for column in columns:
+        for i in [i for i, url in enumerate(column.values) if url in repeated]:
+            url = column.values[i]
+            if url in first:
                 yield Finding(
                     DUPLICATE_URL,
                     column.pointer(i),
                     "URL listed more than once",
-                    related=seen[0].pointer(seen[1]),
+                    related=first[url],
                 )
+            else:
+                first[url] = column.pointer(i)

@@ -115,24 +115,26 @@ class ManifestView:
         }
 
     def _positional_column(self, list_key: str) -> Column:
-        values: list[str] = []
+        values: list[Any] = []
         owners: list[int] = []
         fields: list[str] = []
         for group in self.groups(list_key):
-            if all(type(value) is str for value in group.values):
-                values.extend(group.values)
-                owners.extend([group.index] * len(group.values))
-                fields.extend(group.keys)
-                continue
-            for key, value in zip(group.keys, group.values, strict=True):
-                if isinstance(value, str):
-                    values.append(value)
-                    owners.append(group.index)
-                    fields.append(key)
-        return Column(list_key, values, owners, fields, spec.POSITIONAL_PREFIX)
+            values.extend(group.values)
+            owners.extend([group.index] * len(group.values))
+            fields.extend(group.keys)
+        if set(map(type, values)) <= {str}:
+            return Column(list_key, values, owners, fields, spec.POSITIONAL_PREFIX)
+        keep = [i for i, value in enumerate(values) if isinstance(value, str)]
+        return Column(
+            list_key,
+            [values[i] for i in keep],
+            [owners[i] for i in keep],
+            [fields[i] for i in keep],
+            spec.POSITIONAL_PREFIX,
+        )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ is slow, and there are 100,000s
 class GroupFiles:
     """The well-formed positional keys of one group or series entry, in numeric order."""
 
@@ -140,9 +142,12 @@ class GroupFiles:
     entry: dict[str, Any]
     keys: list[str]
     values: list[Any]
-    #: The N of each key; equal to 0, 1, 2, ... when ``contiguous``.
-    numbers: list[int]
-    contiguous: bool
+    #: The N of each key, where they are not simply 0, 1, 2, ...
+    gappy_numbers: list[int] | None = None
+
+    @property
+    def contiguous(self) -> bool:
+        return self.gappy_numbers is None
 
 
 _POSITIONAL_KEYS: list[str] = []
@@ -156,20 +161,13 @@ def _positional_keys(count: int) -> list[str]:
 
 
 def group_files(index: int, entry: dict[str, Any]) -> GroupFiles:
-    # Fast path: objectUrl_0 .. objectUrl_{n-1} and nothing else positional, which is what
-    # generators and the converter write. Dictionary lookups, no string parsing.
-    known = _POSITIONAL_KEYS
-    count = 0
-    while True:
-        if count == len(known):
-            _positional_keys(2 * count + 16)
-        if known[count] not in entry:
-            break
-        count += 1
-    others = sum(1 for key in _GROUP_FIELDS if key in entry)
-    if len(entry) == count + others:
-        keys = _positional_keys(count)
-        return GroupFiles(index, entry, keys, [entry[k] for k in keys], list(range(count)), True)
+    # Fast path, all in C: when the entry holds objectUrl_0 .. objectUrl_{n-1} beside its
+    # known fields and nothing else, which is what generators and the converter write.
+    count = len(entry) - sum(1 for key in _GROUP_FIELDS if key in entry)
+    keys = _positional_keys(count)
+    values = list(map(entry.get, keys))
+    if None not in values:
+        return GroupFiles(index, entry, keys, values)
     found = []
     for key, value in entry.items():
         number = positional_suffix(key)
@@ -177,10 +175,8 @@ def group_files(index: int, entry: dict[str, Any]) -> GroupFiles:
             found.append((number, key, value))
     found.sort()
     numbers = [number for number, _, _ in found]
-    contiguous = numbers == list(range(len(numbers)))
-    return GroupFiles(
-        index, entry, [k for _, k, _ in found], [v for _, _, v in found], numbers, contiguous
-    )
+    gappy = None if numbers == list(range(len(numbers))) else numbers
+    return GroupFiles(index, entry, [k for _, k, _ in found], [v for _, _, v in found], gappy)
 
 
 def positional_suffix(key: str) -> int | None:

@@ -21,12 +21,12 @@ from typing import Any, TypeVar
 
 from encord_manifest.diagnostics import Pointer, Span, Target
 
-_WHITESPACE = re.compile(rb"[ \t\n\r]*")
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
-_SCALAR = re.compile(rb"[^ \t\n\r,\]}]+")
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_SCALAR = re.compile(r"[^ \t\n\r,\]}]+")
 #: Everything up to and including the next bracket that is not inside a string.
-_NEXT_BRACKET = re.compile(rb'[^"\[\]{}]*(?:"[^"\\]*(?:\\.[^"\\]*)*"[^"\[\]{}]*)*([\[\]{}])', re.S)
-_OPENERS = frozenset(b"[{")
+_NEXT_BRACKET = re.compile(r'[^"\[\]{}]*(?:"[^"\\]*(?:\\.[^"\\]*)*"[^"\[\]{}]*)*([\[\]{}])', re.S)
+_OPENERS = frozenset("[{")
 _CONTAINERS = (dict, list)
 
 Request = tuple[Pointer, Target]
@@ -48,7 +48,7 @@ class _Done(Exception):
 class JsonLocator:
     """Maps (pointer, target) requests to spans in one JSON text."""
 
-    def __init__(self, text: bytes, data: Any) -> None:
+    def __init__(self, text: str, data: Any) -> None:
         self._text = text
         self._data = data
 
@@ -68,7 +68,7 @@ class JsonLocator:
 
 
 class _Walk:
-    def __init__(self, text: bytes, pending: int) -> None:
+    def __init__(self, text: str, pending: int) -> None:
         self.text = text
         self.pending = pending
         self.found: dict[Request, tuple[int, int]] = {}
@@ -82,9 +82,9 @@ class _Walk:
     def value(self, pos: int, value: Any, node: _Node, pointer: Pointer) -> int:
         """Walk the value starting at ``pos``; return the offset just past it."""
         first = self.text[pos]
-        if node.children and first == 0x7B:  # {
+        if node.children and first == "{":
             end = self.object(pos, value if isinstance(value, dict) else {}, node, pointer)
-        elif node.children and first == 0x5B:  # [
+        elif node.children and first == "[":
             end = self.array(pos, value if isinstance(value, list) else [], node, pointer)
         else:
             end = self.skip_value(pos)
@@ -96,7 +96,7 @@ class _Walk:
         first = self.text[pos]
         if first in _OPENERS:
             return self.skip_containers(pos, 1)
-        pattern = _STRING if first == 0x22 else _SCALAR
+        pattern = _STRING if first == '"' else _SCALAR
         match = pattern.match(self.text, pos)
         assert match is not None, "the parser accepted this text"
         return match.end()
@@ -121,7 +121,7 @@ class _Walk:
         """From just past an item (or an opening bracket), the start of the next item."""
         text = self.text
         pos = _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]
-        if text[pos] == 0x2C:  # ,
+        if text[pos] == ",":
             pos = _WHITESPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
         return pos
 
@@ -131,7 +131,7 @@ class _Walk:
         pos += 1
         while True:
             pos = self.next_item(pos)
-            if text[pos] == 0x7D:  # }
+            if text[pos] == "}":
                 return pos + 1
             match = _STRING.match(text, pos)
             assert match is not None, "the parser accepted this text"
@@ -181,29 +181,26 @@ class _Walk:
         return pos
 
 
-def _decode_key(token: bytes) -> str:
-    if b"\\" not in token:
-        return token[1:-1].decode("utf-8")
+def _decode_key(token: str) -> str:
+    if "\\" not in token:
+        return token[1:-1]
     import json  # escapes are rare in keys; the stdlib decoder is exact for them
 
     decoded: str = json.loads(token)
     return decoded
 
 
-def to_spans(text: bytes, found: Mapping[_Key, tuple[int, int]]) -> dict[_Key, Span]:
-    """Turn byte offsets into 1-based line and (character) column numbers in one sweep."""
+def to_spans(text: str, found: Mapping[_Key, tuple[int, int]]) -> dict[_Key, Span]:
+    """Turn offsets into 1-based line and column numbers in one sweep over the sorted offsets."""
     offsets = sorted({offset for pair in found.values() for offset in pair})
     position: dict[int, tuple[int, int]] = {}
-    line, line_start, previous, column = 1, 0, 0, 1
+    line, line_start, previous = 1, 0, 0
     for offset in offsets:
-        newlines = text.count(b"\n", previous, offset)
+        newlines = text.count("\n", previous, offset)
         if newlines:
             line += newlines
-            line_start = text.rfind(b"\n", previous, offset) + 1
-            column = 1 + len(text[line_start:offset].decode("utf-8", "replace"))
-        else:
-            column += len(text[previous:offset].decode("utf-8", "replace"))
-        position[offset] = (line, column)
+            line_start = text.rfind("\n", previous, offset) + 1
+        position[offset] = (line, offset - line_start + 1)
         previous = offset
     spans = {}
     for request, (start, end) in found.items():
@@ -212,8 +209,8 @@ def to_spans(text: bytes, found: Mapping[_Key, tuple[int, int]]) -> dict[_Key, S
     return spans
 
 
-def position_of_offset(text: bytes, offset: int) -> tuple[int, int]:
-    """Line and column of one byte offset (for errors found before any parse)."""
-    line = text.count(b"\n", 0, offset) + 1
-    line_start = text.rfind(b"\n", 0, offset) + 1
-    return line, 1 + len(text[line_start:offset].decode("utf-8", "replace"))
+def position_of_offset(raw: bytes, offset: int) -> tuple[int, int]:
+    """Line and (character) column of a byte offset, for errors found before decoding."""
+    line = raw.count(b"\n", 0, offset) + 1
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    return line, 1 + len(raw[line_start:offset].decode("utf-8", "replace"))

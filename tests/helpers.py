@@ -1,0 +1,43 @@
+"""Test helpers in one place: lint in-process, run the real command, find the fixtures."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from encord_manifest.diagnostics import Diagnostic
+from encord_manifest.linter import lint_bytes
+from encord_manifest.settings import LintSettings, Provider
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures" / "json"
+INVALID = sorted((FIXTURES / "invalid").glob("*.json"))
+VALID = sorted((FIXTURES / "valid").glob("*.json"))
+
+#: Settings a fixture needs to show its code (U310 needs a provider to check against).
+FIXTURE_SETTINGS = {"U310": LintSettings(provider=Provider.OTC)}
+
+
+def lint(text: str | bytes, settings: LintSettings | None = None) -> list[Diagnostic]:
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    return lint_bytes("manifest.json", raw, settings or LintSettings()).diagnostics
+
+
+def codes(text: str | bytes, settings: LintSettings | None = None) -> list[str]:
+    return [d.code for d in lint(text, settings)]
+
+
+def code_of(fixture: Path) -> str:
+    return fixture.name.split("-", 1)[0]
+
+
+def run_cli(*args: str, stdin: bytes = b"", cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The installed command itself, as a user runs it; stdout and stderr decoded."""
+    command = [sys.executable, "-m", "encord_manifest", *args]
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
+    done = subprocess.run(command, input=stdin, capture_output=True, cwd=cwd or ROOT, env=env, timeout=120, check=False)
+    return subprocess.CompletedProcess(
+        done.args, done.returncode, done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
+    )

@@ -1,0 +1,119 @@
+"""Bad input never raises: every broken file is one finding at its line and column."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.helpers import lint
+
+URL = "https://media.obs.eu-de.otc.t-systems.com/a.jpg"
+
+
+def _one(raw: bytes) -> tuple[str, int, int, str]:
+    found = lint(raw)
+    assert len(found) == 1, found
+    d = found[0]
+    return d.code, d.span.line, d.span.column, d.message
+
+
+def test_empty_and_blank_files() -> None:
+    assert _one(b"")[:3] == ("F001", 1, 1)
+    assert _one(b"  \n\t\n")[:3] == ("F001", 1, 1)
+
+
+def test_syntax_error_position_counts_characters_not_bytes() -> None:
+    raw = '{"images": [{"objectUrl": "https://a/ä中.jpg",}]}'.encode()
+    code, line, column, _ = _one(raw)
+    assert (code, line) == ("F001", 1)
+    assert raw.decode()[column - 1] == ","  # the trailing comma, counted in characters
+
+
+def test_truncated_file_reports_end_of_data() -> None:
+    text = '{\n  "images": [\n    {"objectUrl": "' + URL + '"}'
+    code, line, _, message = _one(text.encode())
+    assert code == "F001" and line == 3 and "end of data" in message
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_not_json(constant: str) -> None:
+    text = f'{{"images": [], "x": {constant}}}'
+    code, line, column, _ = _one(text.encode())
+    assert code == "F001" and (line, column) == (1, text.index(constant.lstrip("-")) + 1)
+
+
+def test_not_utf8_points_at_the_byte() -> None:
+    raw = '{\n  "images": [{"objectUrl": "x", "title": "Müller"}]\n}'.encode("latin-1")
+    code, line, column, message = _one(raw)
+    assert (code, line, column) == ("F002", 2, raw.split(b"\n")[1].index(b"\xfc") + 1) and "0xfc" in message
+
+
+def test_utf16_is_named() -> None:
+    code, _, _, message = _one('{"images": []}'.encode("utf-16"))
+    assert code == "F002" and "UTF-16" in message
+
+
+def test_deep_nesting_is_one_finding_not_a_crash() -> None:
+    code, line, _, _ = _one(b"[" * 10_000)
+    assert (code, line) == ("F005", 1)
+    assert _one(b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")[0] == "F005"
+
+
+def test_bom_is_a_warning_and_the_rest_is_still_checked() -> None:
+    raw = b"\xef\xbb\xbf" + json.dumps({"images": [{"objectUrl": URL.replace("a.jpg", "a b.jpg")}]}).encode()
+    found = [(d.code, d.span.line, d.span.column) for d in lint(raw)]
+    assert found == [("F004", 1, 1), ("U301", 1, 27)]  # columns after the BOM, as editors show
+
+
+def test_duplicate_keys_at_every_level_report_every_occurrence() -> None:
+    text = (
+        "{\n"
+        '  "images": [{"objectUrl": "' + URL + '", "title": "a", "title": "b"}],\n'
+        '  "images": [{"objectUrl": "' + URL + '", "clientMetadata": {"k": 1, "k": 2, "k": 3}}]\n'
+        "}\n"
+    )
+    lines = text.splitlines()
+
+    def at(line: int, needle: str, nth: int = 0) -> tuple[int, int]:
+        column = -1
+        for _ in range(nth + 1):
+            column = lines[line - 1].index(needle, column + 1)
+        return line, column + 1
+
+    found = [(d.span.line, d.span.column, d.pointer) for d in lint(text) if d.code == "F003"]
+    assert found == [
+        (*at(2, '"images"'), "/images"),
+        (*at(2, '"title"'), "/images/0/title"),
+        (*at(2, '"title"', 1), "/images/0/title"),
+        (*at(3, '"images"'), "/images"),
+        (*at(3, '"k"'), "/images/0/clientMetadata/k"),
+        (*at(3, '"k"', 1), "/images/0/clientMetadata/k"),
+        (*at(3, '"k"', 2), "/images/0/clientMetadata/k"),
+    ]
+    first = next(d for d in lint(text) if d.code == "F003")
+    assert "also at 3:3" in first.message
+
+
+def test_escaped_duplicate_key_is_still_a_duplicate() -> None:
+    text = '{"images": [{"objectUrl": "' + URL + '", "title": "a", "t\\u0069tle": "b"}]}'
+    assert [d.code for d in lint(text)].count("F003") == 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400))
+def test_random_bytes_never_raise(raw: bytes) -> None:
+    for diagnostic in lint(raw):
+        assert diagnostic.span.line >= 1 and diagnostic.span.column >= 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_mutated_manifests_never_raise(data: st.DataObject) -> None:
+    text = bytearray(json.dumps({"images": [{"objectUrl": URL, "title": "a.jpg"}], "image_groups": []}, indent=2).encode())
+    for _ in range(data.draw(st.integers(1, 5))):
+        position = data.draw(st.integers(0, len(text) - 1))
+        text[position] = data.draw(st.integers(0, 255))
+    lint(bytes(text))
