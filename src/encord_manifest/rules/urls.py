@@ -355,6 +355,11 @@ _WHITESPACE_BUT_NEWLINE_CLASS = WHITESPACE_CLASS.replace("\t-\r", "\t\x0b-\r")
 _SUSPECT_CHARACTER = re.compile(f"[{_WHITESPACE_BUT_NEWLINE_CLASS}{FORBIDDEN_CLASS}]")
 
 
+#: What follows "https://" when a URL has no host; "@" ends user info, after which the
+#: host may be missing too, so its presence sends the chunk to the per-URL check.
+_NO_HOST_SIGNS = tuple(f"{_HTTPS}{c}" for c in "\n/?#:") + ("@",)
+
+
 def _syntax_suspects(urls: list[str], joined: str) -> set[int]:
     if joined.count("\n") != len(urls) - 1:
         return set(range(len(urls)))  # a URL holds a line break: no shortcut is exact
@@ -362,10 +367,10 @@ def _syntax_suspects(urls: list[str], joined: str) -> set[int]:
     if "%" in joined:
         suspects.update(_indexes(joined, (m.start() for m in _BAD_PERCENT.finditer(joined))))
     https = joined.count("\n" + _HTTPS) + joined.startswith(_HTTPS)
-    if https != len(urls) or "https:///" in joined:
-        suspects.update(
-            i for i, url in enumerate(urls) if not url.startswith(_HTTPS) or not host_of(url)
-        )
+    if https != len(urls):
+        suspects.update(i for i, url in enumerate(urls) if not url.startswith(_HTTPS))
+    if joined.endswith(_HTTPS) or any(sign in joined for sign in _NO_HOST_SIGNS):
+        suspects.update(i for i, url in enumerate(urls) if not host_of(url))
     if max(map(len, urls)) > spec.MAX_FILE_NAME_CHARS:
         suspects.update(i for i, url in enumerate(urls) if len(url) > spec.MAX_FILE_NAME_CHARS)
     return suspects

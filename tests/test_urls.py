@@ -1,0 +1,155 @@
+"""URL rules: the exact analysis, and proof that the fast scans never skip a URL it would flag."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from encord_manifest import spec
+from encord_manifest.rules import urls
+from tests.helpers import codes, lint
+
+B = "https://media.obs.eu-de.otc.t-systems.com"
+
+
+def test_whitespace_class_is_exactly_what_python_calls_space() -> None:
+    import re
+
+    pattern = re.compile(f"[{urls.WHITESPACE_CLASS}]")
+    every_space = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+    matched = {chr(c) for c in range(sys.maxunicode + 1) if pattern.match(chr(c))}
+    assert matched == every_space
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (f"{B}/a b.jpg", ["U301"]),
+        (f"{B}/a\u00a0b.jpg", ["U301"]),
+        (f"{B}/a\tb.jpg", ["U301"]),
+        (f"<{B}/a.jpg>", ["U302"]),
+        (f"{B}/{{bucket}}/a.jpg", ["U302"]),
+        (f"{B}/100%.jpg", ["U302"]),
+        (f"{B}/100%2.jpg", ["U302"]),
+        (f"{B}/DALL%C2%B7E.jpg", []),
+        (f"{B}/1+(32).jpg", []),
+        ("s3://bucket/a.jpg", ["U303"]),
+        ("gs://bucket/a.jpg", ["U303"]),
+        ("obs://bucket/a.jpg", ["U303"]),
+        ("file:///home/me/a.jpg", ["U303"]),
+        ("bucket/a.jpg", ["U303"]),
+        ("/a.jpg", ["U303"]),
+        ("https:///a.jpg", ["U303"]),
+        ("http://bucket.s3.amazonaws.com/a.jpg", ["U304"]),
+        ("HTTPS://bucket.s3.amazonaws.com/a.jpg", []),
+        (f"{B}/{'a' * 297}.jpg", ["U306"]),
+        (f"{B}/{'%41' * 297}.jpg", []),  # 297 decoded characters + ".jpg" = 301? no: 301 encoded is fine
+        (f"{B}/" + "d/" * 8200 + "a.jpg", ["U305"]),
+    ],
+)
+def test_url_problems(url: str, expected: list[str]) -> None:
+    found = [code for code, _ in urls.url_problems(url)]
+    if url.endswith("%41" * 297 + ".jpg"):
+        expected = ["U306"]  # decoded: 297 + 4 = 301 characters
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("list_key", "url", "expected"),
+    [
+        ("images", f"{B}/clip.mp4", "U308"),
+        ("images", f"{B}/scan.dcm", "U308"),
+        ("videos", f"{B}/a.JPG", "U308"),
+        ("images", f"{B}/a.JPG", None),
+        ("images", f"{B}/a.jpg?X-Amz-Signature=abc", None),
+        ("images", f"{B}/a.mp4?x=.jpg", "U308"),
+        ("images", f"{B}/scan-0001", "U309"),
+        ("images", f"{B}/a.xyz", "U309"),
+        ("dicom_series", f"{B}/IM0001", None),
+        ("dicom_series", f"{B}/IM0001.DCM", None),
+        ("dicom_series", f"{B}/IM0001.jpg", "U308"),
+        ("nifti", f"{B}/brain.nii.gz", None),
+        ("nifti", f"{B}/brain.gz", "U309"),
+        ("audio", f"{B}/a.mp4", None),
+        ("text", f"{B}/notes.md", None),
+    ],
+)
+def test_extension_problem(list_key: str, url: str, expected: str | None) -> None:
+    problem = urls.extension_problem(list_key, url)
+    assert (problem[0] if problem else None) == expected
+
+
+def _exact(list_key: str, values: list[str]) -> set[tuple[int, str]]:
+    found = set()
+    for i, url in enumerate(values):
+        found |= {(i, code) for code, _ in urls.url_problems(url)}
+        problem = urls.extension_problem(list_key, url)
+        if problem:
+            found.add((i, problem[0]))
+    return found
+
+
+pieces = st.sampled_from(
+    ["https://", "http://", "s3://", "b.s3.amazonaws.com", "/", "a", ".", "jpg", "JPG", "dcm", "mp4", "nii", "gz",
+     "%", "%20", "%2", " ", "\u00a0", "<", ">", "{", "?", "#", "x=1", "\t", "+", "é", "tif", "@", ":", "u@"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(spec.ENTRY_KEYS), st.lists(st.lists(pieces, max_size=8).map("".join), min_size=1, max_size=12))
+def test_fast_scans_find_everything_the_exact_analysis_finds(list_key: str, values: list[str]) -> None:
+    """The column scans only preselect; the findings must equal URL-by-URL exact analysis."""
+    values = [v for v in values if "\n" not in v and v]
+    if not values:
+        return
+    if list_key in spec.GROUP_KEYS:
+        entry: dict[str, object] = {"title": "t", "createVideo": False}
+        entry.update({f"objectUrl_{i}": url for i, url in enumerate(values)})
+        manifest: dict[str, object] = {list_key: [entry]}
+    else:
+        manifest = {list_key: [{"objectUrl": url} for url in values]}
+    url_codes = {"U301", "U302", "U303", "U304", "U305", "U306", "U308", "U309"}
+    found = {
+        (int(d.pointer.rsplit("_", 1)[1]) if list_key in spec.GROUP_KEYS else int(d.pointer.split("/")[2]), d.code)
+        for d in lint(json.dumps(manifest))
+        if d.code in url_codes
+    }
+    assert found == _exact(list_key, values)
+
+
+def test_duplicate_urls_across_types_point_at_the_first() -> None:
+    text = json.dumps({"images": [{"objectUrl": f"{B}/a.jpg"}], "image_groups": [
+        {"title": "g", "createVideo": False, "objectUrl_0": f"{B}/b.jpg", "objectUrl_1": f"{B}/a.jpg"}]}, indent=2)
+    (found,) = [d for d in lint(text) if d.code == "U307"]
+    assert found.pointer == "/image_groups/0/objectUrl_1" and found.related_pointer == "/images/0/objectUrl"
+    assert found.related_span is not None and found.related_span.line == 4
+
+
+def test_presigned_query_strings_never_appear_in_messages() -> None:
+    secret = "X-Amz-Signature=deadbeefcafe"
+    text = json.dumps({"images": [{"objectUrl": f"{B}/a b.mp4?{secret}"}, {"objectUrl": f"{B}/a b.mp4?{secret}"}]})
+    for diagnostic in lint(text):
+        assert "deadbeef" not in diagnostic.message and "deadbeef" not in (diagnostic.hint or "")
+
+
+def test_provider_hosts() -> None:
+    from encord_manifest.settings import LintSettings, Provider
+
+    cases = {
+        Provider.OTC: ["https://b.obs.eu-de.otc.t-systems.com/k", "https://obs.eu-nl.otc.t-systems.com/b/k",
+                       "https://b.obs.eu-ch2.sc.otc.t-systems.com/k"],
+        Provider.AWS: ["https://b.s3.eu-west-1.amazonaws.com/k", "https://b.s3.amazonaws.com/k",
+                       "https://s3.us-east-2.amazonaws.com/b/k"],
+        Provider.GCP: ["https://storage.googleapis.com/b/k", "https://storage.cloud.google.com/b/k"],
+        Provider.AZURE: ["https://acct.blob.core.windows.net/c/k"],
+    }
+    for provider, good in cases.items():
+        for other, urls_of_other in cases.items():
+            text = json.dumps({"images": [{"objectUrl": u + ".jpg"} for u in urls_of_other]})
+            found = codes(text, LintSettings(provider=provider))
+            assert found.count("U310") == (0 if other is provider else len(urls_of_other)), (provider, other)
+    assert codes(json.dumps({"images": [{"objectUrl": f"{B}/a.jpg"}]}), LintSettings(provider=Provider.ANY)) == []
