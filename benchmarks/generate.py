@@ -35,15 +35,22 @@ def _client_metadata(rng: random.Random, n: int) -> dict[str, Any]:
 def _entry(kind: str, n: int, rng: random.Random) -> dict[str, Any]:
     entry: dict[str, Any]
     if kind == "images":
-        entry = {"objectUrl": f"{HOST}/projects/p{n % 97:02d}/images/2026/batch-{n // 1000:05d}/img_{n:08d}.jpg"}
+        entry = {
+            "objectUrl": f"{HOST}/projects/p{n % 97:02d}/images/2026/batch-{n // 1000:05d}/img_{n:08d}.jpg"
+        }
         if rng.random() < 0.5:
             entry["title"] = f"img_{n:08d}.jpg"
     elif kind == "videos":
-        entry = {"objectUrl": f"{HOST}/projects/p{n % 97:02d}/videos/drive_{n:08d}.mp4", "title": f"drive_{n:08d}.mp4"}
+        entry = {
+            "objectUrl": f"{HOST}/projects/p{n % 97:02d}/videos/drive_{n:08d}.mp4",
+            "title": f"drive_{n:08d}.mp4",
+        }
     elif kind == "image_groups":
         entry = {"title": f"group_{n:08d}", "createVideo": rng.random() < 0.5}
         for i in range(rng.randint(3, 20)):
-            entry[f"objectUrl_{i}"] = f"{HOST}/projects/p{n % 97:02d}/groups/g{n:08d}/frame_{i:05d}.png"
+            entry[f"objectUrl_{i}"] = (
+                f"{HOST}/projects/p{n % 97:02d}/groups/g{n:08d}/frame_{i:05d}.png"
+            )
     else:
         entry = {"title": f"series_{n:08d}"}
         for i in range(rng.randint(1, 50)):
@@ -101,7 +108,9 @@ def write(entries: dict[str, list[dict[str, Any]]], path: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("entries", type=int)
     parser.add_argument("output", type=Path)
     parser.add_argument("--seed", type=int, default=1)

@@ -48,7 +48,11 @@ def test_nan_and_infinity_are_not_json(constant: str) -> None:
 def test_not_utf8_points_at_the_byte() -> None:
     raw = '{\n  "images": [{"objectUrl": "x", "title": "Müller"}]\n}'.encode("latin-1")
     code, line, column, message = _one(raw)
-    assert (code, line, column) == ("F002", 2, raw.split(b"\n")[1].index(b"\xfc") + 1) and "0xfc" in message
+    assert (code, line, column) == (
+        "F002",
+        2,
+        raw.split(b"\n")[1].index(b"\xfc") + 1,
+    ) and "0xfc" in message
 
 
 def test_utf16_is_named() -> None:
@@ -63,7 +67,10 @@ def test_deep_nesting_is_one_finding_not_a_crash() -> None:
 
 
 def test_bom_is_a_warning_and_the_rest_is_still_checked() -> None:
-    raw = b"\xef\xbb\xbf" + json.dumps({"images": [{"objectUrl": URL.replace("a.jpg", "a b.jpg")}]}).encode()
+    raw = (
+        b"\xef\xbb\xbf"
+        + json.dumps({"images": [{"objectUrl": URL.replace("a.jpg", "a b.jpg")}]}).encode()
+    )
     found = [(d.code, d.span.line, d.span.column) for d in lint(raw)]
     assert found == [("F004", 1, 1), ("U301", 1, 27)]  # columns after the BOM, as editors show
 
@@ -112,7 +119,11 @@ def test_random_bytes_never_raise(raw: bytes) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.data())
 def test_mutated_manifests_never_raise(data: st.DataObject) -> None:
-    text = bytearray(json.dumps({"images": [{"objectUrl": URL, "title": "a.jpg"}], "image_groups": []}, indent=2).encode())
+    text = bytearray(
+        json.dumps(
+            {"images": [{"objectUrl": URL, "title": "a.jpg"}], "image_groups": []}, indent=2
+        ).encode()
+    )
     for _ in range(data.draw(st.integers(1, 5))):
         position = data.draw(st.integers(0, len(text) - 1))
         text[position] = data.draw(st.integers(0, 255))

@@ -29,7 +29,9 @@ def test_sequence_over_15000_images_is_a_warning() -> None:
 
 
 def test_image_groups_have_no_sequence_limit() -> None:
-    assert not {"G506", "G507"} & set(codes(_sequence(spec.MAX_SEQUENCE_IMAGES + 1, create_video=False)))
+    assert not {"G506", "G507"} & set(
+        codes(_sequence(spec.MAX_SEQUENCE_IMAGES + 1, create_video=False))
+    )
 
 
 def _images(count: int) -> str:
@@ -39,10 +41,17 @@ def _images(count: int) -> str:
 def test_more_than_500000_items_and_1000000_urls() -> None:
     # 20 image groups of 25,001 files (no sequence limit for groups) plus 500,001 images.
     groups = [
-        {"title": f"g{g}", "createVideo": False, **{f"objectUrl_{i}": f"{HOST}/g{g}/{i}.png" for i in range(25_001)}}
+        {
+            "title": f"g{g}",
+            "createVideo": False,
+            **{f"objectUrl_{i}": f"{HOST}/g{g}/{i}.png" for i in range(25_001)},
+        }
         for g in range(20)
     ]
-    manifest = {"images": [{"objectUrl": f"{HOST}/{i}.jpg"} for i in range(500_001)], "image_groups": groups}
+    manifest = {
+        "images": [{"objectUrl": f"{HOST}/{i}.jpg"} for i in range(500_001)],
+        "image_groups": groups,
+    }
     found = lint(json.dumps(manifest))
     assert {"L601", "L602", "L603", "L604"} >= {d.code for d in found} >= {"L601", "L602", "L603"}
     l601 = next(d for d in found if d.code == "L601")
@@ -58,7 +67,9 @@ def test_plan_limits_are_settings() -> None:
     text = _images(3)
     assert "L603" in codes(text, LintSettings(max_entries=2))
     assert "L604" in codes(text, LintSettings(max_file_bytes=len(text) - 1))
-    assert not {"L603", "L604"} & set(codes(text, LintSettings(max_entries=3, max_file_bytes=len(text))))
+    assert not {"L603", "L604"} & set(
+        codes(text, LintSettings(max_entries=3, max_file_bytes=len(text)))
+    )
 
 
 def test_more_than_10000_entries_warns_by_default() -> None:

@@ -12,7 +12,10 @@ from encord_manifest.diagnostics import Pointer
 from encord_manifest.sources.json_locator import JsonLocator
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
     st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=8),
 )
 documents = st.recursive(
@@ -49,7 +52,9 @@ def test_every_value_and_key_is_found_where_it_is(
     places = _places(document)
     chosen = data.draw(st.lists(st.sampled_from(places), min_size=1, max_size=6))
     requests = {(pointer, "value") for pointer, _ in chosen}
-    requests |= {(pointer, "key") for pointer, _ in chosen if pointer and isinstance(pointer[-1], str)}
+    requests |= {
+        (pointer, "key") for pointer, _ in chosen if pointer and isinstance(pointer[-1], str)
+    }
     spans = JsonLocator(text, document).locate(requests)
     assert set(spans) == requests
     values = dict(places)
@@ -63,8 +68,10 @@ def test_every_value_and_key_is_found_where_it_is(
 
 
 def test_escaped_keys_and_brackets_inside_strings() -> None:
-    document = {"a]\"}{": [{"x": "[[{\\"}, 7], "b\u00e9": {"c": ["}", {"d": 1}]}}
+    document = {'a]"}{': [{"x": "[[{\\"}, 7], "b\u00e9": {"c": ["}", {"d": 1}]}}
     text = json.dumps(document, indent=1)
-    spans = JsonLocator(text, document).locate([(("b\u00e9", "c", 1, "d"), "value"), (("a]\"}{",), "key")])
+    spans = JsonLocator(text, document).locate(
+        [(("b\u00e9", "c", 1, "d"), "value"), (('a]"}{',), "key")]
+    )
     d = spans[(("b\u00e9", "c", 1, "d"), "value")]
     assert text.split("\n")[d.line - 1][d.column - 1] == "1"

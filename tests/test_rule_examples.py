@@ -29,4 +29,6 @@ def test_codes_are_a_prefix_letter_and_three_digits_and_unique_names() -> None:
 
 def test_every_rule_is_documented() -> None:
     for rule in all_rules().values():
-        assert rule.summary and len(rule.explanation) > 40 and rule.failing and rule.passing, rule.code
+        assert rule.summary and len(rule.explanation) > 40 and rule.failing and rule.passing, (
+            rule.code
+        )

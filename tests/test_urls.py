@@ -47,7 +47,10 @@ def test_whitespace_class_is_exactly_what_python_calls_space() -> None:
         ("http://bucket.s3.amazonaws.com/a.jpg", ["U304"]),
         ("HTTPS://bucket.s3.amazonaws.com/a.jpg", []),
         (f"{B}/{'a' * 297}.jpg", ["U306"]),
-        (f"{B}/{'%41' * 297}.jpg", []),  # 297 decoded characters + ".jpg" = 301? no: 301 encoded is fine
+        (
+            f"{B}/{'%41' * 297}.jpg",
+            [],
+        ),  # 297 decoded characters + ".jpg" = 301? no: 301 encoded is fine
         (f"{B}/" + "d/" * 8200 + "a.jpg", ["U305"]),
     ],
 )
@@ -94,14 +97,50 @@ def _exact(list_key: str, values: list[str]) -> set[tuple[int, str]]:
 
 
 pieces = st.sampled_from(
-    ["https://", "http://", "s3://", "b.s3.amazonaws.com", "/", "a", ".", "jpg", "JPG", "dcm", "mp4", "nii", "gz",
-     "%", "%20", "%2", " ", "\u00a0", "<", ">", "{", "?", "#", "x=1", "\t", "+", "é", "tif", "@", ":", "u@"]
+    [
+        "https://",
+        "http://",
+        "s3://",
+        "b.s3.amazonaws.com",
+        "/",
+        "a",
+        ".",
+        "jpg",
+        "JPG",
+        "dcm",
+        "mp4",
+        "nii",
+        "gz",
+        "%",
+        "%20",
+        "%2",
+        " ",
+        "\u00a0",
+        "<",
+        ">",
+        "{",
+        "?",
+        "#",
+        "x=1",
+        "\t",
+        "+",
+        "é",
+        "tif",
+        "@",
+        ":",
+        "u@",
+    ]
 )
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.sampled_from(spec.ENTRY_KEYS), st.lists(st.lists(pieces, max_size=8).map("".join), min_size=1, max_size=12))
-def test_fast_scans_find_everything_the_exact_analysis_finds(list_key: str, values: list[str]) -> None:
+@given(
+    st.sampled_from(spec.ENTRY_KEYS),
+    st.lists(st.lists(pieces, max_size=8).map("".join), min_size=1, max_size=12),
+)
+def test_fast_scans_find_everything_the_exact_analysis_finds(
+    list_key: str, values: list[str]
+) -> None:
     """The column scans only preselect; the findings must equal URL-by-URL exact analysis."""
     values = [v for v in values if "\n" not in v and v]
     if not values:
@@ -114,7 +153,12 @@ def test_fast_scans_find_everything_the_exact_analysis_finds(list_key: str, valu
         manifest = {list_key: [{"objectUrl": url} for url in values]}
     url_codes = {"U301", "U302", "U303", "U304", "U305", "U306", "U308", "U309"}
     found = {
-        (int(d.pointer.rsplit("_", 1)[1]) if list_key in spec.GROUP_KEYS else int(d.pointer.split("/")[2]), d.code)
+        (
+            int(d.pointer.rsplit("_", 1)[1])
+            if list_key in spec.GROUP_KEYS
+            else int(d.pointer.split("/")[2]),
+            d.code,
+        )
         for d in lint(json.dumps(manifest))
         if d.code in url_codes
     }
@@ -122,16 +166,33 @@ def test_fast_scans_find_everything_the_exact_analysis_finds(list_key: str, valu
 
 
 def test_duplicate_urls_across_types_point_at_the_first() -> None:
-    text = json.dumps({"images": [{"objectUrl": f"{B}/a.jpg"}], "image_groups": [
-        {"title": "g", "createVideo": False, "objectUrl_0": f"{B}/b.jpg", "objectUrl_1": f"{B}/a.jpg"}]}, indent=2)
+    text = json.dumps(
+        {
+            "images": [{"objectUrl": f"{B}/a.jpg"}],
+            "image_groups": [
+                {
+                    "title": "g",
+                    "createVideo": False,
+                    "objectUrl_0": f"{B}/b.jpg",
+                    "objectUrl_1": f"{B}/a.jpg",
+                }
+            ],
+        },
+        indent=2,
+    )
     (found,) = [d for d in lint(text) if d.code == "U307"]
-    assert found.pointer == "/image_groups/0/objectUrl_1" and found.related_pointer == "/images/0/objectUrl"
+    assert (
+        found.pointer == "/image_groups/0/objectUrl_1"
+        and found.related_pointer == "/images/0/objectUrl"
+    )
     assert found.related_span is not None and found.related_span.line == 4
 
 
 def test_presigned_query_strings_never_appear_in_messages() -> None:
     secret = "X-Amz-Signature=deadbeefcafe"
-    text = json.dumps({"images": [{"objectUrl": f"{B}/a b.mp4?{secret}"}, {"objectUrl": f"{B}/a b.mp4?{secret}"}]})
+    text = json.dumps(
+        {"images": [{"objectUrl": f"{B}/a b.mp4?{secret}"}, {"objectUrl": f"{B}/a b.mp4?{secret}"}]}
+    )
     for diagnostic in lint(text):
         assert "deadbeef" not in diagnostic.message and "deadbeef" not in (diagnostic.hint or "")
 
@@ -140,16 +201,34 @@ def test_provider_hosts() -> None:
     from encord_manifest.settings import LintSettings, Provider
 
     cases = {
-        Provider.OTC: ["https://b.obs.eu-de.otc.t-systems.com/k", "https://obs.eu-nl.otc.t-systems.com/b/k",
-                       "https://b.obs.eu-ch2.sc.otc.t-systems.com/k"],
-        Provider.AWS: ["https://b.s3.eu-west-1.amazonaws.com/k", "https://b.s3.amazonaws.com/k",
-                       "https://s3.us-east-2.amazonaws.com/b/k"],
-        Provider.GCP: ["https://storage.googleapis.com/b/k", "https://storage.cloud.google.com/b/k"],
+        Provider.OTC: [
+            "https://b.obs.eu-de.otc.t-systems.com/k",
+            "https://obs.eu-nl.otc.t-systems.com/b/k",
+            "https://b.obs.eu-ch2.sc.otc.t-systems.com/k",
+        ],
+        Provider.AWS: [
+            "https://b.s3.eu-west-1.amazonaws.com/k",
+            "https://b.s3.amazonaws.com/k",
+            "https://s3.us-east-2.amazonaws.com/b/k",
+        ],
+        Provider.GCP: [
+            "https://storage.googleapis.com/b/k",
+            "https://storage.cloud.google.com/b/k",
+        ],
         Provider.AZURE: ["https://acct.blob.core.windows.net/c/k"],
     }
-    for provider, good in cases.items():
+    for provider in cases:
         for other, urls_of_other in cases.items():
             text = json.dumps({"images": [{"objectUrl": u + ".jpg"} for u in urls_of_other]})
             found = codes(text, LintSettings(provider=provider))
-            assert found.count("U310") == (0 if other is provider else len(urls_of_other)), (provider, other)
-    assert codes(json.dumps({"images": [{"objectUrl": f"{B}/a.jpg"}]}), LintSettings(provider=Provider.ANY)) == []
+            assert found.count("U310") == (0 if other is provider else len(urls_of_other)), (
+                provider,
+                other,
+            )
+    assert (
+        codes(
+            json.dumps({"images": [{"objectUrl": f"{B}/a.jpg"}]}),
+            LintSettings(provider=Provider.ANY),
+        )
+        == []
+    )

@@ -321,8 +321,16 @@ def _missing_metadata_fields(name: str, instance: dict[str, Any]) -> list[str]:
     return sorted(missing, key=order.index)
 
 
+def _dotted(path: Pointer) -> str:
+    """videoMetadata.fps, clientMetadata.keyframes[1]: how the place reads in a message."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
 def _value_message(error: Any, path: Pointer) -> str:
-    name = ".".join(str(p) for p in path[2:])
+    name = _dotted(path[2:])
     keyword, expected, value = error.validator, error.validator_value, error.instance
     if keyword == "type":
         return f"{name} must be {_JSON_TYPES.get(expected, expected)}, not {json_type_of(value)}"

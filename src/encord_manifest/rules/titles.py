@@ -77,7 +77,7 @@ def check(view: ManifestView, settings: LintSettings) -> Iterator[Finding]:
                     yield Finding(
                         TITLE_WITHOUT_EXTENSION,
                         titles.pointer(i),
-                        f"title of {spec.ENTRY_NOUN[list_key]} has no file extension; "
+                        f"title of {_a(spec.ENTRY_NOUN[list_key])} {spec.ENTRY_NOUN[list_key]} has no file extension; "
                         "keep the file's extension in custom titles",
                     )
         yield from _duplicates(titles)
@@ -96,3 +96,7 @@ def _duplicates(titles: Column) -> Iterator[Finding]:
                 f"title {title!r} already used by another {spec.ENTRY_NOUN[titles.list_key]} entry",
                 related=titles.pointer(seen),
             )
+
+
+def _a(noun: str) -> str:
+    return "an" if noun[0].lower() in "aeiou" else "a"

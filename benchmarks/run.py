@@ -1,0 +1,142 @@
+"""Benchmark `encord-manifest lint` against its peers, in one run on the same files.
+
+    pip install -e '.[test,bench]'
+    python benchmarks/run.py                 # 10k, 100k and 1M entries (generates ~1 GB once)
+    python benchmarks/run.py --sizes 10000   # quicker
+
+Peers, each a fresh process on the same file:
+  floor             python -c 'import json,sys; json.load(open(sys.argv[1]))'  (the parse floor)
+  encord-manifest   encord-manifest lint FILE  (every offline rule)
+  check-jsonschema  check-jsonschema --schemafile schemas/manifest.schema.json FILE
+
+Figures are ratios to the floor measured in the same run, because absolute times on a shared
+machine move by 30% between runs. Positions are timed in-process on a file with findings: the
+share of the lint that finding their lines and columns takes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "benchmarks" / "data"
+SCHEMA = ROOT / "schemas" / "manifest.schema.json"
+
+
+@dataclass
+class Measure:
+    seconds: float
+    peak_mib: float
+
+
+def measure(command: list[str], repeat: int) -> Measure:
+    """Median wall time and the largest peak resident memory of ``repeat`` runs."""
+    times, peaks = [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        times.append(time.perf_counter() - start)
+        peaks.append(usage.ru_maxrss / 1024)  # KiB on Linux
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):
+            raise SystemExit(f"{command[:3]} exited {code}")
+    return Measure(statistics.median(times), max(peaks))
+
+
+def manifest(entries: int, findings: int) -> Path:
+    suffix = f"-findings{findings}" if findings else ""
+    path = DATA / f"manifest-{entries}{suffix}.json"
+    if not path.exists():
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from generate import generate, write  # type: ignore[import-not-found]  # a sibling script
+
+        DATA.mkdir(parents=True, exist_ok=True)
+        write(generate(entries, seed=1, findings=findings), path)
+    return path
+
+
+def position_share(path: Path) -> tuple[float, float, int]:
+    """Seconds to lint ``path`` in-process, of which finding positions, and the findings."""
+    from encord_manifest import linter
+    from encord_manifest.settings import LintSettings
+
+    located = 0.0
+    original = linter._locate
+
+    def timed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal located
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            located += time.perf_counter() - start
+
+    linter._locate = timed
+    try:
+        start = time.perf_counter()
+        result = linter.lint_file(str(path), LintSettings())
+        total = time.perf_counter() - start
+    finally:
+        linter._locate = original
+    return total, located, len(result.diagnostics)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument(
+        "--repeat", type=int, default=0, help="runs per command (default: 5 below 1M, else 1)"
+    )
+    parser.add_argument(
+        "--findings", type=int, default=40, help="mistakes injected into the positions file"
+    )
+    parser.add_argument("--skip-check-jsonschema", action="store_true")
+    args = parser.parse_args()
+
+    python = sys.executable
+    lint = shutil.which("encord-manifest", path=str(Path(python).parent)) or "encord-manifest"
+    peer = shutil.which("check-jsonschema", path=str(Path(python).parent))
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        path = manifest(size, 0)
+        repeat = args.repeat or (5 if size < 1_000_000 else 1)
+        floor = measure(
+            [python, "-c", "import json,sys; json.load(open(sys.argv[1]))", str(path)], repeat
+        )
+        ours = measure([lint, "lint", str(path)], repeat)
+        theirs = None
+        if peer and not args.skip_check_jsonschema:
+            theirs = measure([peer, "--schemafile", str(SCHEMA), str(path)], 1)
+        total, located, found = position_share(manifest(size, args.findings))
+        rows.append((size, path.stat().st_size, floor, ours, theirs, total, located, found))
+        print(f"measured {size:,} entries", file=sys.stderr)
+
+    print(
+        "| entries | file | parse floor | encord-manifest lint | vs floor | peak memory vs floor "
+        "| check-jsonschema | encord-manifest speed-up | positions share (findings) |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for size, size_bytes, floor, ours, theirs, total, located, found in rows:
+        peer_text = f"{theirs.seconds:.2f} s" if theirs else "not run"
+        speedup = f"{theirs.seconds / ours.seconds:.1f}x" if theirs else "-"
+        print(
+            f"| {size:,} | {size_bytes / 1e6:,.1f} MB | {floor.seconds:.2f} s, {floor.peak_mib:,.0f} MiB "
+            f"| {ours.seconds:.2f} s, {ours.peak_mib:,.0f} MiB | {ours.seconds / floor.seconds:.2f}x "
+            f"| {ours.peak_mib / floor.peak_mib:.2f}x | {peer_text} | {speedup} "
+            f"| {located / total:.0%} of {total:.2f} s ({found} findings) |"
+        )
+
+
+if __name__ == "__main__":
+    main()
