@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,8 +35,11 @@ def load_file(path: str) -> Document:
     """Read and load one file; its bytes are released before the parse."""
     from encord_manifest.sources.json_source import load_json_text
 
+    if path == "-":
+        size, text, findings = _read_text(path)
+        return load_json_text("<stdin>", text, size, findings)
     size, text, findings = _read_text(path)
-    return load_json_text("<stdin>" if path == "-" else path, text, size, findings)
+    return load_json_text(path, text, size, findings, reread=lambda: _read_text(path)[1])
 
 
 def _read_text(path: str) -> tuple[int, str | None, list[Finding]]:
@@ -73,11 +78,26 @@ def lint_document(document: Document, settings: LintSettings) -> FileResult:
     if document.data is not None:
         from encord_manifest.schema import validate
 
-        findings.extend(validate(document.data))
-        view = ManifestView(document.data, document.size)
-        for check in family_checks():
-            findings.extend(check(view, settings))
+        with _collector_paused():
+            findings.extend(validate(document.data))
+            view = ManifestView(document.data, document.size)
+            for check in family_checks():
+                findings.extend(check(view, settings))
     return FileResult(document.path, _diagnostics(document, findings))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Rules build millions of small lists and tuples, none of them in a reference cycle;
+    left on, the cycle collector keeps re-traversing the large column lists (measured: a
+    third of the rule time on a 1M-entry manifest)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _diagnostics(document: Document, findings: list[Finding]) -> list[Diagnostic]:

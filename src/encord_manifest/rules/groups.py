@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from encord_manifest import spec
 from encord_manifest.diagnostics import Finding, Severity
 from encord_manifest.rules import family_check, register
-from encord_manifest.rules.view import GroupFiles, ManifestView
+from encord_manifest.rules.urls import extension_of
+from encord_manifest.rules.view import GroupTable, ManifestView
 from encord_manifest.settings import LintSettings
 
 _U = "https://b.s3.amazonaws.com"
@@ -133,73 +135,70 @@ TIFF_IN_SEQUENCE = register(
 @family_check
 def check(view: ManifestView, settings: LintSettings) -> Iterator[Finding]:
     for list_key in spec.GROUP_KEYS:
-        for group in view.groups(list_key):
-            if not group.contiguous:
-                yield _gap(list_key, group)
-    for group in view.groups("image_groups"):
-        if "createVideo" not in group.entry:
+        table = view.groups(list_key)
+        for group, numbers in table.gaps.items():
+            yield _gap(list_key, table.indexes[group], table.files(group)[0], numbers)
+    table = view.groups("image_groups")
+    entries = view.entries("image_groups")
+    for index in table.indexes:
+        if "createVideo" not in entries[index]:
             yield Finding(
                 MISSING_CREATE_VIDEO,
-                ("image_groups", group.index),
+                ("image_groups", index),
                 "image group without createVideo: say false (image group) or true "
                 "(image sequence); the default is undocumented",
             )
-        if group.entry.get("createVideo") is not False:
-            yield from _sequence(group)
+    yield from _sequences(table, entries)
 
 
-def _gap(list_key: str, group: GroupFiles) -> Finding:
+def _gap(list_key: str, index: int, keys: list[str], numbers: list[int]) -> Finding:
     """The first place where the positions stop counting 0, 1, 2, ..."""
-    numbers = group.gappy_numbers or []
-    for expected, (key, number) in enumerate(zip(group.keys, numbers, strict=True)):
+    for expected, (key, number) in enumerate(zip(keys, numbers, strict=True)):
         if number == expected:
             continue
         if number == expected + 1:
             missing = f"objectUrl_{expected} is missing"
         else:
             missing = f"objectUrl_{expected} to objectUrl_{number - 1} are missing"
-        after = f"follows {group.keys[expected - 1]}" if expected else "is the first position"
+        after = f"follows {keys[expected - 1]}" if expected else "is the first position"
         return Finding(
-            POSITIONAL_GAP, (list_key, group.index, key), f"{key} {after}; {missing}", target="key"
+            POSITIONAL_GAP, (list_key, index, key), f"{key} {after}; {missing}", target="key"
         )
     raise AssertionError("a group that is not contiguous has a gap")
 
 
-def _sequence(group: GroupFiles) -> Iterator[Finding]:
-    where = (
-        "createVideo is true"
-        if group.entry.get("createVideo") is True
-        else "createVideo is missing"
-    )
-    count = len(group.values)
-    if count > spec.MAX_SEQUENCE_IMAGES:
-        yield Finding(
-            SEQUENCE_TOO_LONG,
-            ("image_groups", group.index),
-            f"image sequence of {count:,} images ({where}); at most "
-            f"{spec.MAX_SEQUENCE_IMAGES:,} can be encoded into one video",
+def _sequences(table: GroupTable, entries: list[Any]) -> Iterator[Finding]:
+    """Limits and TIFF for image groups whose createVideo is true or missing."""
+    may_hold_tiff = ".tif" in "\n".join(v for v in table.values if isinstance(v, str)).lower()
+    counts = table.counts()
+    for group, index in enumerate(table.indexes):
+        entry = entries[index]
+        if entry.get("createVideo") is False:
+            continue
+        where = (
+            "createVideo is true" if entry.get("createVideo") is True else "createVideo is missing"
         )
-    elif count > spec.RECOMMENDED_SEQUENCE_IMAGES:
-        yield Finding(
-            SEQUENCE_LONG,
-            ("image_groups", group.index),
-            f"image sequence of {count:,} images ({where}); above "
-            f"{spec.RECOMMENDED_SEQUENCE_IMAGES:,}, upload a video instead",
-        )
-    names = "\n".join(v for v in group.values if isinstance(v, str)).lower() + "\n"
-    if ".tif" not in names:
-        return
-    for key, value in zip(group.keys, group.values, strict=True):
-        if isinstance(value, str) and _extension_of(value) in spec.TIFF_EXTENSIONS:
+        count = counts[group]
+        if count > spec.MAX_SEQUENCE_IMAGES:
             yield Finding(
-                TIFF_IN_SEQUENCE,
-                ("image_groups", group.index, key),
-                f"TIFF file in an image sequence ({where}); sequences cannot encode TIFF, "
-                "use createVideo: false or convert the file",
+                SEQUENCE_TOO_LONG,
+                ("image_groups", index),
+                f"image sequence of {count:,} images ({where}); at most "
+                f"{spec.MAX_SEQUENCE_IMAGES:,} can be encoded into one video",
             )
-
-
-def _extension_of(url: str) -> str:
-    from encord_manifest.rules.urls import extension_of
-
-    return extension_of(url)
+        elif count > spec.RECOMMENDED_SEQUENCE_IMAGES:
+            yield Finding(
+                SEQUENCE_LONG,
+                ("image_groups", index),
+                f"image sequence of {count:,} images ({where}); above "
+                f"{spec.RECOMMENDED_SEQUENCE_IMAGES:,}, upload a video instead",
+            )
+        if may_hold_tiff:
+            for key, value in zip(*table.files(group), strict=True):
+                if isinstance(value, str) and extension_of(value) in spec.TIFF_EXTENSIONS:
+                    yield Finding(
+                        TIFF_IN_SEQUENCE,
+                        ("image_groups", index, key),
+                        f"TIFF file in an image sequence ({where}); sequences cannot encode TIFF, "
+                        "use createVideo: false or convert the file",
+                    )

@@ -131,11 +131,15 @@ _JSON_TYPE = {
 @family_check
 def check(view: ManifestView, settings: LintSettings) -> Iterator[Finding]:
     for list_key, metadata_key in spec.METADATA_KEY.items():
-        for index, entry in view.dict_entries(list_key):
-            metadata = entry.get(metadata_key)
-            if isinstance(metadata, dict):
-                yield from _camel_case(metadata, (list_key, index, metadata_key))
+        for index, metadata in _present(view, list_key, metadata_key):
+            yield from _camel_case(metadata, (list_key, index, metadata_key))
     yield from _client_metadata_types(view)
+
+
+def _present(view: ManifestView, list_key: str, field: str) -> list[tuple[int, dict[str, Any]]]:
+    """(entry index, value) of the entries that hold a non-empty object under ``field``."""
+    values = [entry.get(field) if type(entry) is dict else None for entry in view.entries(list_key)]
+    return [(i, value) for i, value in enumerate(values) if value and type(value) is dict]
 
 
 def _camel_case(metadata: dict[str, Any], pointer: Pointer) -> Iterator[Finding]:
@@ -152,12 +156,21 @@ def _camel_case(metadata: dict[str, Any], pointer: Pointer) -> Iterator[Finding]
 
 
 def _client_metadata_types(view: ManifestView) -> Iterator[Finding]:
+    present = {key: _present(view, key, "clientMetadata") for key in spec.ENTRY_KEYS}
+    # Fast test: the set of (key, Python type) pairs, gathered by C-level zips.
+    pairs: set[tuple[str, type]] = set()
+    for found in present.values():
+        for _, metadata in found:
+            pairs.update(zip(metadata, map(type, metadata.values()), strict=True))
+    kinds: dict[str, set[str]] = {}
+    for name, python_type in pairs:
+        if python_type in _JSON_TYPE:
+            kinds.setdefault(name, set()).add(_JSON_TYPE[python_type])
+    if all(len(k) == 1 for k in kinds.values()):
+        return
     first_use: dict[str, tuple[str, Pointer]] = {}
-    for list_key in spec.ENTRY_KEYS:
-        for index, entry in view.dict_entries(list_key):
-            metadata = entry.get("clientMetadata")
-            if not metadata or not isinstance(metadata, dict):
-                continue
+    for list_key, found in present.items():
+        for index, metadata in found:
             for key, value in metadata.items():
                 kind = _JSON_TYPE.get(type(value))
                 if kind is None:

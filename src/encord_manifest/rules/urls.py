@@ -9,11 +9,14 @@ analysis (``url_problems``) is the one definition of every check, the scans only
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import cache
+from itertools import compress
+from operator import methodcaller
 from urllib.parse import unquote
 
 from encord_manifest import spec
@@ -355,9 +358,9 @@ _WHITESPACE_BUT_NEWLINE_CLASS = WHITESPACE_CLASS.replace("\t-\r", "\t\x0b-\r")
 _SUSPECT_CHARACTER = re.compile(f"[{_WHITESPACE_BUT_NEWLINE_CLASS}{FORBIDDEN_CLASS}]")
 
 
-#: What follows "https://" when a URL has no host; "@" ends user info, after which the
-#: host may be missing too, so its presence sends the chunk to the per-URL check.
-_NO_HOST_SIGNS = tuple(f"{_HTTPS}{c}" for c in "\n/?#:") + ("@",)
+#: An https:// URL (after the first) with nothing where the host goes. One pattern with a
+#: literal prefix: five substring searches cost 1.2 s on 3.5M URLs, this costs 0.1 s.
+_NO_HOST = re.compile(r"\nhttps://[/?#:\n]")
 
 
 def _syntax_suspects(urls: list[str], joined: str) -> set[int]:
@@ -369,7 +372,9 @@ def _syntax_suspects(urls: list[str], joined: str) -> set[int]:
     https = joined.count("\n" + _HTTPS) + joined.startswith(_HTTPS)
     if https != len(urls):
         suspects.update(i for i, url in enumerate(urls) if not url.startswith(_HTTPS))
-    if joined.endswith(_HTTPS) or any(sign in joined for sign in _NO_HOST_SIGNS):
+    # "@" ends user info, after which the host may be missing too: the per-URL check then.
+    no_host = _NO_HOST.search(joined) or joined.endswith(_HTTPS) or not host_of(urls[0])
+    if no_host or "@" in joined:
         suspects.update(i for i, url in enumerate(urls) if not host_of(url))
     if max(map(len, urls)) > spec.MAX_FILE_NAME_CHARS:
         suspects.update(i for i, url in enumerate(urls) if len(url) > spec.MAX_FILE_NAME_CHARS)
@@ -377,32 +382,35 @@ def _syntax_suspects(urls: list[str], joined: str) -> set[int]:
 
 
 @cache
-def _odd_ending(list_key: str) -> re.Pattern[str]:
-    """Matches the newline after a URL that does not end in one of the list's extensions.
+def _endings(list_key: str) -> tuple[str, ...]:
+    """The list's extensions as a URL may end: lower, upper and capitalised spellings.
 
-    Anchored on the newline, so the engine makes one attempt per URL, each a few
-    fixed-width look-behinds.
+    Other mixed spellings (.jPg) are merely preselected for the exact check, which ignores case.
     """
-    endings = "".join(f"(?<!{re.escape(e)}\n)" for e in sorted(spec.EXTENSIONS_BY_KEY[list_key]))
-    return re.compile(f"\n{endings}", re.IGNORECASE)
-
-
-#: On the reversed column: a reversed file name that has a dot but does not end in '.dcm'.
-_DICOM_ODD_REVERSED = re.compile(r"\n(?!mcd\.)[^./\n]*\.", re.IGNORECASE)
+    extensions = sorted(spec.EXTENSIONS_BY_KEY[list_key])
+    # endswith() tries them in order and stops at the first match: lower case first.
+    spellings = [e.lower() for e in extensions] + [e.upper() for e in extensions]
+    spellings += ["." + e[1:].capitalize() for e in extensions]
+    return tuple(dict.fromkeys(spellings))
 
 
 def _extension_suspects(list_key: str, urls: list[str], joined: str) -> set[int]:
-    if "?" in joined or "#" in joined or joined.count("\n") != len(urls) - 1:
+    if "?" in joined or "#" in joined:
         # A query string or fragment hides the end of the path: the exact check for all.
         return set(range(len(urls)))
+    # One C-level pass per test over the URLs; no Python-level work per URL.
+    ends_well = map(methodcaller("endswith", _endings(list_key)), urls)
     if list_key == "dicom_series":
-        # No extension is fine for DICOM, so look for a dot in the last segment: easiest
-        # from the end, which reversing the text turns into a start.
-        reversed_text = (joined + "\n")[::-1]
-        last = len(urls) - 1
-        matches = (m.start() for m in _DICOM_ODD_REVERSED.finditer(reversed_text))
-        return {last - k for k in _indexes(reversed_text, matches)}
-    return set(_indexes(joined, (m.start() for m in _odd_ending(list_key).finditer(joined + "\n"))))
+        # No extension is fine for DICOM: suspect only a dot in the last path segment.
+        dotted = map(
+            operator.gt,
+            map(methodcaller("rfind", "."), urls),
+            map(methodcaller("rfind", "/"), urls),
+        )
+        flags = map(operator.gt, dotted, ends_well)
+    else:
+        flags = map(operator.not_, ends_well)
+    return set(compress(range(len(urls)), flags))
 
 
 # --- providers ---------------------------------------------------------------------------

@@ -11,9 +11,11 @@ tables simply leave out values of the wrong type.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain, repeat
 from typing import Any
 
 from encord_manifest import spec
@@ -104,54 +106,80 @@ class ManifestView:
                 owners.append(index)
         return Column(list_key, values, owners, None, field)
 
-    def groups(self, list_key: str) -> list[GroupFiles]:
+    def groups(self, list_key: str) -> GroupTable:
         """The files of every group or series entry, in numeric order of their keys."""
         return self._groups[list_key]
 
     @cached_property
-    def _groups(self) -> dict[str, list[GroupFiles]]:
-        return {
-            key: [group_files(i, e) for i, e in self.dict_entries(key)] for key in spec.GROUP_KEYS
-        }
+    def _groups(self) -> dict[str, GroupTable]:
+        return {key: GroupTable.of(self.entries(key)) for key in spec.GROUP_KEYS}
 
     def _positional_column(self, list_key: str) -> Column:
-        values: list[Any] = []
-        owners: list[int] = []
-        fields: list[str] = []
-        for group in self.groups(list_key):
-            values.extend(group.values)
-            owners.extend([group.index] * len(group.values))
-            fields.extend(group.keys)
-        if set(map(type, values)) <= {str}:
-            return Column(list_key, values, owners, fields, spec.POSITIONAL_PREFIX)
-        keep = [i for i, value in enumerate(values) if isinstance(value, str)]
+        table = self.groups(list_key)
+        owners = list(chain.from_iterable(map(repeat, table.indexes, table.counts())))
+        if set(map(type, table.values)) <= {str}:
+            return Column(list_key, table.values, owners, table.keys, spec.POSITIONAL_PREFIX)
+        keep = [i for i, value in enumerate(table.values) if isinstance(value, str)]
         return Column(
             list_key,
-            [values[i] for i in keep],
+            [table.values[i] for i in keep],
             [owners[i] for i in keep],
-            [fields[i] for i in keep],
+            [table.keys[i] for i in keep],
             spec.POSITIONAL_PREFIX,
         )
 
 
-@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ is slow, and there are 100,000s
-class GroupFiles:
-    """The well-formed positional keys of one group or series entry, in numeric order."""
+@dataclass
+class GroupTable:
+    """Every group or series entry of one list, flattened: one row per file.
 
-    index: int
-    entry: dict[str, Any]
-    keys: list[str]
-    values: list[Any]
-    #: The N of each key, where they are not simply 0, 1, 2, ...
-    gappy_numbers: list[int] | None = None
+    Group ``g`` is entry ``indexes[g]``; its files are rows ``starts[g]`` to ``starts[g + 1]``
+    of ``keys`` and ``values``, in numeric order of their positional keys. Built in one loop
+    without an object per group: a manifest can hold hundreds of thousands of groups.
+    """
 
-    @property
-    def contiguous(self) -> bool:
-        return self.gappy_numbers is None
+    indexes: list[int] = field(default_factory=list)
+    starts: list[int] = field(default_factory=lambda: [0])
+    keys: list[str] = field(default_factory=list)
+    values: list[Any] = field(default_factory=list)
+    #: The N of each key of the groups whose positions are not 0, 1, 2, ...
+    gaps: dict[int, list[int]] = field(default_factory=dict)
+
+    def counts(self) -> list[int]:
+        return list(map(operator.sub, self.starts[1:], self.starts[:-1]))
+
+    def files(self, group: int) -> tuple[list[str], list[Any]]:
+        a, b = self.starts[group], self.starts[group + 1]
+        return self.keys[a:b], self.values[a:b]
+
+    @classmethod
+    def of(cls, entries: list[Any]) -> GroupTable:
+        table = cls()
+        known = _POSITIONAL_KEYS
+        longest = max(map(len, (e for e in entries if isinstance(e, dict))), default=0)
+        _positional_keys(longest)
+        for index, entry in enumerate(entries):
+            if type(entry) is not dict:
+                continue
+            # Fast path, C-level: the entry holds objectUrl_0 .. objectUrl_{n-1} beside its
+            # known fields and nothing else, which is what generators and the converter write.
+            count = len(entry) - (
+                ("title" in entry) + ("createVideo" in entry) + ("clientMetadata" in entry)
+            )
+            keys = known[:count]
+            values = list(map(entry.get, keys))
+            if None in values:
+                keys, values, numbers = _parse_positional(entry)
+                if numbers != list(range(len(numbers))):
+                    table.gaps[len(table.indexes)] = numbers
+            table.indexes.append(index)
+            table.keys.extend(keys)
+            table.values.extend(values)
+            table.starts.append(len(table.keys))
+        return table
 
 
 _POSITIONAL_KEYS: list[str] = []
-_GROUP_FIELDS = ("title", "createVideo", "clientMetadata")
 
 
 def _positional_keys(count: int) -> list[str]:
@@ -160,23 +188,15 @@ def _positional_keys(count: int) -> list[str]:
     return _POSITIONAL_KEYS[:count]
 
 
-def group_files(index: int, entry: dict[str, Any]) -> GroupFiles:
-    # Fast path, all in C: when the entry holds objectUrl_0 .. objectUrl_{n-1} beside its
-    # known fields and nothing else, which is what generators and the converter write.
-    count = len(entry) - sum(1 for key in _GROUP_FIELDS if key in entry)
-    keys = _positional_keys(count)
-    values = list(map(entry.get, keys))
-    if None not in values:
-        return GroupFiles(index, entry, keys, values)
+def _parse_positional(entry: dict[str, Any]) -> tuple[list[str], list[Any], list[int]]:
+    """The slow path: every well-formed positional key, sorted by its number."""
     found = []
     for key, value in entry.items():
         number = positional_suffix(key)
         if number is not None:
             found.append((number, key, value))
-    found.sort()
-    numbers = [number for number, _, _ in found]
-    gappy = None if numbers == list(range(len(numbers))) else numbers
-    return GroupFiles(index, entry, [k for _, k, _ in found], [v for _, _, v in found], gappy)
+    found.sort(key=lambda item: item[0])
+    return [k for _, k, _ in found], [v for _, _, v in found], [n for n, _, _ in found]
 
 
 def positional_suffix(key: str) -> int | None:

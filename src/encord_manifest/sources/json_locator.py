@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, TypeVar
@@ -46,11 +46,22 @@ class _Done(Exception):
 
 
 class JsonLocator:
-    """Maps (pointer, target) requests to spans in one JSON text."""
+    """Maps (pointer, target) requests to spans in one JSON text.
 
-    def __init__(self, text: str, data: Any) -> None:
-        self._text = text
+    ``text`` may be a function that reads the text again: a file's text is not kept while the
+    rules run (on a 500 MB manifest that is 500 MB of peak memory) and is read back only if
+    there is something to locate.
+    """
+
+    def __init__(self, text: str | Callable[[], str | None], data: Any) -> None:
+        self._source = text
         self._data = data
+
+    @property
+    def _text(self) -> str | None:
+        if callable(self._source):
+            self._source = self._source() or ""
+        return self._source
 
     def locate(self, requests: Iterable[Request]) -> dict[Request, Span]:
         root = _Node()
@@ -61,10 +72,13 @@ class JsonLocator:
                 node = node.children.setdefault(part, _Node())
             node.targets.add(target)
             pending += 1
-        walk = _Walk(self._text, pending)
+        text = self._text
+        if not text:
+            return {}
+        walk = _Walk(text, pending)
         with contextlib.suppress(_Done):
-            walk.value(_WHITESPACE.match(self._text, 0).end(), self._data, root, ())  # type: ignore[union-attr]
-        return to_spans(self._text, walk.found)
+            walk.value(_WHITESPACE.match(text, 0).end(), self._data, root, ())  # type: ignore[union-attr]
+        return to_spans(text, walk.found)
 
 
 class _Walk:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import json
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -54,7 +55,14 @@ def decode(raw: bytes) -> tuple[str | None, list[Finding]]:
         return None, findings + [_invalid_utf8(raw, error, len(UTF8_BOM) if bom else 0)]
 
 
-def load_json_text(path: str, text: str | None, size: int, findings: list[Finding]) -> Document:
+def load_json_text(
+    path: str,
+    text: str | None,
+    size: int,
+    findings: list[Finding],
+    reread: Callable[[], str | None] | None = None,
+) -> Document:
+    """A Document from decoded text; with ``reread``, the text is not kept after parsing."""
     if text is None:
         return Document(path, "json", size, None, None, findings)
     parsed = _parse(text)
@@ -63,7 +71,7 @@ def load_json_text(path: str, text: str | None, size: int, findings: list[Findin
     data, has_duplicates = parsed
     if has_duplicates:
         findings = findings + _duplicate_findings(text)
-    return Document(path, "json", size, data, JsonLocator(text, data), findings)
+    return Document(path, "json", size, data, JsonLocator(reread or text, data), findings)
 
 
 def _duplicate_findings(text: str) -> list[Finding]:
