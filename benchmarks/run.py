@@ -10,7 +10,8 @@ Peers, each a fresh process on the same file:
   check-jsonschema  check-jsonschema --schemafile schemas/manifest.schema.json FILE
 
 Figures are ratios to the floor measured in the same run, because absolute times on a shared
-machine move by 30% between runs. Positions are timed in-process on a file with findings: the
+machine move by 30-50% between runs: floor and lint run in turn for several rounds, and the
+median of each is taken. Positions are timed in-process on a file with findings: the
 share of the lint that finding their lines and columns takes.
 """
 
@@ -37,19 +38,29 @@ class Measure:
     peak_mib: float
 
 
-def measure(command: list[str], repeat: int) -> Measure:
-    """Median wall time and the largest peak resident memory of ``repeat`` runs."""
-    times, peaks = [], []
+def run_once(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident MiB of one run."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{command[:3]} exited {code}")
+    return seconds, usage.ru_maxrss / 1024  # KiB on Linux
+
+
+def measure_together(commands: list[list[str]], repeat: int) -> list[Measure]:
+    """Run the commands in turn, ``repeat`` rounds, so that the machine's slow and fast
+    moments fall on all of them alike. Median time and largest peak memory of each."""
+    samples: list[list[tuple[float, float]]] = [[] for _ in commands]
     for _ in range(repeat):
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(process.pid, 0)
-        times.append(time.perf_counter() - start)
-        peaks.append(usage.ru_maxrss / 1024)  # KiB on Linux
-        code = os.waitstatus_to_exitcode(status)
-        if code not in (0, 1):
-            raise SystemExit(f"{command[:3]} exited {code}")
-    return Measure(statistics.median(times), max(peaks))
+        for command, taken in zip(commands, samples, strict=True):
+            taken.append(run_once(command))
+    return [
+        Measure(statistics.median(s for s, _ in taken), max(m for _, m in taken))
+        for taken in samples
+    ]
 
 
 def manifest(entries: int, findings: int) -> Path:
@@ -110,14 +121,12 @@ def main() -> None:
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
         path = manifest(size, 0)
-        repeat = args.repeat or (5 if size < 1_000_000 else 1)
-        floor = measure(
-            [python, "-c", "import json,sys; json.load(open(sys.argv[1]))", str(path)], repeat
-        )
-        ours = measure([lint, "lint", str(path)], repeat)
+        repeat = args.repeat or (5 if size < 1_000_000 else 3)
+        floor_command = [python, "-c", "import json,sys; json.load(open(sys.argv[1]))", str(path)]
+        floor, ours = measure_together([floor_command, [lint, "lint", str(path)]], repeat)
         theirs = None
         if peer and not args.skip_check_jsonschema:
-            theirs = measure([peer, "--schemafile", str(SCHEMA), str(path)], 1)
+            (theirs,) = measure_together([[peer, "--schemafile", str(SCHEMA), str(path)]], 1)
         total, located, found = position_share(manifest(size, args.findings))
         rows.append((size, path.stat().st_size, floor, ours, theirs, total, located, found))
         print(f"measured {size:,} entries", file=sys.stderr)

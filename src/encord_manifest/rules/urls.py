@@ -358,6 +358,10 @@ _WHITESPACE_BUT_NEWLINE_CLASS = WHITESPACE_CLASS.replace("\t-\r", "\t\x0b-\r")
 _SUSPECT_CHARACTER = re.compile(f"[{_WHITESPACE_BUT_NEWLINE_CLASS}{FORBIDDEN_CLASS}]")
 
 
+#: ASCII bytes the suspect-character pattern does not match (and the joining newline):
+#: deleting them from an ASCII chunk leaves nothing exactly when the pattern finds nothing.
+_UNSUSPECT_ASCII = bytes(c for c in range(128) if c == 10 or not _SUSPECT_CHARACTER.match(chr(c)))
+
 #: An https:// URL (after the first) with nothing where the host goes. One pattern with a
 #: literal prefix: five substring searches cost 1.2 s on 3.5M URLs, this costs 0.1 s.
 _NO_HOST = re.compile(r"\nhttps://[/?#:\n]")
@@ -366,7 +370,10 @@ _NO_HOST = re.compile(r"\nhttps://[/?#:\n]")
 def _syntax_suspects(urls: list[str], joined: str) -> set[int]:
     if joined.count("\n") != len(urls) - 1:
         return set(range(len(urls)))  # a URL holds a line break: no shortcut is exact
-    suspects = set(_indexes(joined, (m.start() for m in _SUSPECT_CHARACTER.finditer(joined))))
+    if joined.isascii() and not joined.encode("ascii").translate(None, _UNSUSPECT_ASCII):
+        suspects: set[int] = set()  # the common case, decided 2.6x faster than by the regex
+    else:
+        suspects = set(_indexes(joined, (m.start() for m in _SUSPECT_CHARACTER.finditer(joined))))
     if "%" in joined:
         suspects.update(_indexes(joined, (m.start() for m in _BAD_PERCENT.finditer(joined))))
     https = joined.count("\n" + _HTTPS) + joined.startswith(_HTTPS)

@@ -12,7 +12,6 @@ tables simply leave out values of the wrong type.
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain, repeat
@@ -41,9 +40,6 @@ class Column:
         key = self.field if self.fields is None else self.fields[i]
         return (self.list_key, self.entry_index(i), key)
 
-    def joined(self) -> str:
-        return "\n".join(self.values)
-
 
 class ManifestView:
     def __init__(self, data: Any, size: int = 0) -> None:
@@ -55,11 +51,6 @@ class ManifestView:
     def entries(self, list_key: str) -> list[Any]:
         value = self.data.get(list_key)
         return value if isinstance(value, list) else []
-
-    def dict_entries(self, list_key: str) -> Iterator[tuple[int, dict[str, Any]]]:
-        for index, entry in enumerate(self.entries(list_key)):
-            if isinstance(entry, dict):
-                yield index, entry
 
     @cached_property
     def entry_count(self) -> int:
