@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures" / "json"
 INVALID = sorted((FIXTURES / "invalid").glob("*.json"))
 VALID = sorted((FIXTURES / "valid").glob("*.json"))
+#: Realistic manifests with several mistakes each, as shown in the README.
+EXAMPLES = sorted((FIXTURES / "examples").glob("*.json"))
 
 #: Settings a fixture needs to show its code (U310 needs a provider to check against).
 FIXTURE_SETTINGS = {"U310": LintSettings(provider=Provider.OTC)}

@@ -75,3 +75,41 @@ def test_escaped_keys_and_brackets_inside_strings() -> None:
     )
     d = spans[(("b\u00e9", "c", 1, "d"), "value")]
     assert text.split("\n")[d.line - 1][d.column - 1] == "1"
+
+
+def _dump_pairs(value: Any) -> str:
+    """Serialise, writing objects given as lists of pairs (repeated keys allowed)."""
+    if isinstance(value, tuple):  # an object as pairs
+        return "{" + ", ".join(f"{json.dumps(k)}: {_dump_pairs(v)}" for k, v in value) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_dump_pairs(v) for v in value) + "]"
+    return json.dumps(value)
+
+
+pair_documents = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), children), max_size=5).map(tuple),
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pair_documents, st.data())
+def test_with_repeated_keys_the_value_found_is_the_one_the_parser_kept(
+    raw: Any, data: st.DataObject
+) -> None:
+    text = _dump_pairs(raw)
+    document = json.loads(text)
+    places = _places(document)
+    chosen = data.draw(st.lists(st.sampled_from(places), min_size=1, max_size=6))
+    requests = {(pointer, "value") for pointer, _ in chosen}
+    spans = JsonLocator(text, document, repeated_keys=True).locate(requests)
+    assert set(spans) == requests
+    values = dict(places)
+    for (pointer, _), span in spans.items():
+        start = _offset(text, span.line, span.column)
+        end = _offset(text, span.end_line, span.end_column)
+        assert json.loads(text[start:end]) == values[pointer]

@@ -9,7 +9,7 @@ from syrupy.assertion import SnapshotAssertion
 from typer.testing import CliRunner
 
 from encord_manifest.cli import app
-from tests.helpers import INVALID, ROOT, VALID, code_of
+from tests.helpers import EXAMPLES, INVALID, ROOT, VALID, code_of
 
 runner = CliRunner()
 
@@ -23,14 +23,14 @@ def _lint(fixture: Path, output_format: str, monkeypatch: pytest.MonkeyPatch) ->
     return f"exit code {result.exit_code}\n{result.stdout}"
 
 
-@pytest.mark.parametrize("fixture", INVALID + VALID, ids=lambda p: p.name)
+@pytest.mark.parametrize("fixture", INVALID + VALID + EXAMPLES, ids=lambda p: p.name)
 def test_text_output(
     fixture: Path, snapshot: SnapshotAssertion, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert _lint(fixture, "text", monkeypatch) == snapshot
 
 
-@pytest.mark.parametrize("fixture", INVALID + VALID, ids=lambda p: p.name)
+@pytest.mark.parametrize("fixture", INVALID + VALID + EXAMPLES, ids=lambda p: p.name)
 def test_json_output(
     fixture: Path, snapshot: SnapshotAssertion, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -53,9 +53,13 @@ class JsonLocator:
     there is something to locate.
     """
 
-    def __init__(self, text: str | Callable[[], str | None], data: Any) -> None:
+    def __init__(
+        self, text: str | Callable[[], str | None], data: Any, repeated_keys: bool = False
+    ) -> None:
         self._source = text
         self._data = data
+        #: Whether some object repeats a key (then the last occurrence is the parsed one).
+        self._repeated_keys = repeated_keys
 
     @property
     def _text(self) -> str | None:
@@ -75,16 +79,17 @@ class JsonLocator:
         text = self._text
         if not text:
             return {}
-        walk = _Walk(text, pending)
+        walk = _Walk(text, pending, self._repeated_keys)
         with contextlib.suppress(_Done):
             walk.value(_WHITESPACE.match(text, 0).end(), self._data, root, ())  # type: ignore[union-attr]
         return to_spans(text, walk.found)
 
 
 class _Walk:
-    def __init__(self, text: str, pending: int) -> None:
+    def __init__(self, text: str, pending: int, repeated_keys: bool) -> None:
         self.text = text
         self.pending = pending
+        self.repeated_keys = repeated_keys
         self.found: dict[Request, tuple[int, int]] = {}
 
     def record(self, request: Request, start: int, end: int) -> None:
@@ -142,11 +147,14 @@ class _Walk:
     def object(self, pos: int, obj: Mapping[str, Any], node: _Node, pointer: Pointer) -> int:
         text = self.text
         wanted = sum(1 for key in node.children if key in obj)
+        # Where a key repeats, the parser kept the last value: the places to walk into are
+        # known only at the end of the object, so they are noted on the way and walked then.
+        last_places: dict[str, tuple[int, int, int]] = {}
         pos += 1
         while True:
             pos = self.next_item(pos)
             if text[pos] == "}":
-                return pos + 1
+                break
             match = _STRING.match(text, pos)
             assert match is not None, "the parser accepted this text"
             key_start, key_end = pos, match.end()
@@ -156,11 +164,31 @@ class _Walk:
             child = node.children.get(key) if wanted else None
             if child is None:
                 pos = self.skip_value(pos)
-                continue
-            wanted -= 1
-            if "key" in child.targets:
-                self.record((pointer + (key,), "key"), key_start, key_end)
-            pos = self.value(pos, obj.get(key), child, pointer + (key,))
+            elif self.repeated_keys:
+                last_places[key] = (key_start, key_end, pos)
+                pos = self.skip_value(pos)
+            else:
+                wanted -= 1
+                pos = self.enter(key, key_start, key_end, pos, obj, node, pointer)
+        for key, (key_start, key_end, value_start) in last_places.items():
+            self.enter(key, key_start, key_end, value_start, obj, node, pointer)
+        return pos + 1
+
+    def enter(
+        self,
+        key: str,
+        key_start: int,
+        key_end: int,
+        value_start: int,
+        obj: Mapping[str, Any],
+        node: _Node,
+        pointer: Pointer,
+    ) -> int:
+        """Record the key if asked for, and walk its value; the offset just past the value."""
+        child = node.children[key]
+        if "key" in child.targets:
+            self.record((pointer + (key,), "key"), key_start, key_end)
+        return self.value(value_start, obj.get(key), child, pointer + (key,))
 
     def array(self, pos: int, items: list[Any], node: _Node, pointer: Pointer) -> int:
         text = self.text

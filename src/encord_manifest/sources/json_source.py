@@ -71,7 +71,9 @@ def load_json_text(
     data, has_duplicates = parsed
     if has_duplicates:
         findings = findings + _duplicate_findings(text)
-    return Document(path, "json", size, data, JsonLocator(reread or text, data), findings)
+    return Document(
+        path, "json", size, data, JsonLocator(reread or text, data, has_duplicates), findings
+    )
 
 
 def _duplicate_findings(text: str) -> list[Finding]:
