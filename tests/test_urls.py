@@ -44,6 +44,9 @@ def test_whitespace_class_is_exactly_what_python_calls_space() -> None:
         ("bucket/a.jpg", ["U303"]),
         ("/a.jpg", ["U303"]),
         ("https:///a.jpg", ["U303"]),
+        ("https://bucket.s3.amazonaws.com", ["U303"]),
+        ("https://bucket.s3.amazonaws.com?list-type=2", ["U303"]),
+        ("https://bucket.s3.amazonaws.com/", []),
         ("http://bucket.s3.amazonaws.com/a.jpg", ["U304"]),
         ("HTTPS://bucket.s3.amazonaws.com/a.jpg", []),
         (f"{B}/{'a' * 297}.jpg", ["U306"]),
@@ -79,6 +82,9 @@ def test_url_problems(url: str, expected: list[str]) -> None:
         ("nifti", f"{B}/brain.gz", "U309"),
         ("audio", f"{B}/a.mp4", None),
         ("text", f"{B}/notes.md", None),
+        ("images", f"{B}/.jpg", None),  # a name that is only an extension has it
+        ("images", "https://bucket.s3.amazonaws.com.jpg", None),  # no object path: U303's
+        ("images", f"{B}/", "U309"),
     ],
 )
 def test_extension_problem(list_key: str, url: str, expected: str | None) -> None:
