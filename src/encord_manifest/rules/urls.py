@@ -10,6 +10,7 @@ analysis (``url_problems``) is the one definition of every check, the scans only
 from __future__ import annotations
 
 import operator
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -374,6 +375,10 @@ _UNSUSPECT_ASCII = bytes(c for c in range(128) if c != 10 and not _SUSPECT_CHARA
 _NOT_HTTPS_WITH_HOST = re.compile(r"\n(?!https://[^/?#:\n@])")
 
 
+#: A start that proves a URL has the https scheme, a host (no user info) and a path.
+_HOSTED_PREFIX = re.compile(r"https://[^/?#:@\s][^/?#@\s]*/")
+
+
 def _without_path(urls: list[str], joined: str) -> Iterator[int]:
     """URLs with nothing after the host: they name a bucket, not an object."""
     if "?" in joined or "#" in joined:  # a "/" in a query string is not a path
@@ -404,13 +409,15 @@ def _syntax_suspects(urls: list[str], joined: str) -> set[int]:
         suspects = set(_indexes(joined, (m.start() for m in _SUSPECT_CHARACTER.finditer(joined))))
     if "%" in joined:
         suspects.update(_indexes(joined, (m.start() for m in _BAD_PERCENT.finditer(joined))))
-    # Each match is the newline before a suspect URL: the index of the URL after it.
-    suspects.update(
-        i + 1 for i in _indexes(joined, (m.start() for m in _NOT_HTTPS_WITH_HOST.finditer(joined)))
-    )
-    if not urls[0].startswith(_HTTPS) or not host_of(urls[0]):
-        suspects.add(0)
-    suspects.update(_without_path(urls, joined))
+    # Character by character is the point: the shared start of every URL in the chunk.
+    if not _HOSTED_PREFIX.match(os.path.commonprefix([min(urls), max(urls)])):  # noqa: RUF071
+        # Not all from one host (a shared "https://HOST/" would prove scheme, host and path).
+        # Each match is the newline before a suspect URL: the index of the URL after it.
+        matches = (m.start() for m in _NOT_HTTPS_WITH_HOST.finditer(joined))
+        suspects.update(i + 1 for i in _indexes(joined, matches))
+        if not urls[0].startswith(_HTTPS) or not host_of(urls[0]):
+            suspects.add(0)
+        suspects.update(_without_path(urls, joined))
     if "@" in joined:  # "@" ends user info, after which the host may be missing too
         suspects.update(i for i, url in enumerate(urls) if not host_of(url))
     if max(map(len, urls)) > spec.MAX_FILE_NAME_CHARS:
