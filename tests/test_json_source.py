@@ -128,3 +128,42 @@ def test_mutated_manifests_never_raise(data: st.DataObject) -> None:
         position = data.draw(st.integers(0, len(text) - 1))
         text[position] = data.draw(st.integers(0, 255))
     lint(bytes(text))
+
+
+def test_lone_surrogate_escape_is_an_encoding_error_at_its_place() -> None:
+    text = '{"images": [{"objectUrl": "https://a.s3.amazonaws.com/x\\ud800.jpg"}]}'
+    code, line, column, _ = _one(text.encode())
+    assert (code, line, column) == ("F002", 1, text.index("\\ud800") + 1)
+    assert (
+        lint('{"images": [{"objectUrl": "https://a.s3.amazonaws.com/\\ud83d\\ude00.jpg"}]}') == []
+    )
+    assert (
+        lint(
+            '{"images": [{"objectUrl": "https://a.s3.amazonaws.com/a.jpg", "title": "\\\\ud800.jpg"}]}'
+        )
+        == []
+    )
+
+
+any_text = st.text(alphabet=st.characters(), max_size=12)  # surrogates and controls included
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(any_text, any_text, any_text), min_size=1, max_size=4), st.booleans())
+def test_any_unicode_is_reported_and_rendered_without_error(
+    entries: list[tuple[str, str, str]], ascii_only: bool
+) -> None:
+    from encord_manifest.linter import lint_bytes
+    from encord_manifest.report import OutputFormat, reporter
+    from encord_manifest.settings import LintSettings
+
+    manifest = {
+        "images": [{"objectUrl": url, "title": title, key: 1} for url, title, key in entries]
+    }
+    try:
+        raw = json.dumps(manifest, ensure_ascii=ascii_only).encode("utf-8")
+    except UnicodeEncodeError:
+        raw = json.dumps(manifest, ensure_ascii=True).encode("utf-8")  # raw surrogates: escape them
+    result = lint_bytes("m.json", raw, LintSettings())
+    for output_format in OutputFormat:
+        reporter(output_format)([result]).encode("utf-8")

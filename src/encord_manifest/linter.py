@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -53,8 +54,6 @@ def _read_text(path: str) -> tuple[int, str | None, list[Finding]]:
 def read_input(path: str) -> bytes:
     """Bytes of a file, or of standard input for '-'."""
     if path == "-":
-        import sys
-
         return sys.stdin.buffer.read()
     try:
         return Path(path).read_bytes()

@@ -13,6 +13,7 @@ re-check it. Validation runs in two steps:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
@@ -145,8 +146,6 @@ def _allowed_keys(subschema: dict[str, Any]) -> list[str]:
 
 
 def _unknown_keys(error: Any, path: Pointer) -> Iterator[Finding]:
-    import re
-
     allowed = _allowed_keys(error.schema)
     patterns = [re.compile(p) for p in error.schema.get("patternProperties", {})]
     instance = error.instance

@@ -14,6 +14,7 @@ Every family module registers its rules at import; ``all_rules()`` imports them 
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -115,6 +116,4 @@ def family_checks() -> list[CheckFunction]:
 
 
 def _dedent(text: str) -> str:
-    import textwrap
-
     return textwrap.dedent(text).strip("\n")

@@ -13,6 +13,7 @@ bracket skipping exact: outside strings, brackets nest properly, and strings are
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -226,8 +227,6 @@ class _Walk:
 def _decode_key(token: str) -> str:
     if "\\" not in token:
         return token[1:-1]
-    import json  # escapes are rare in keys; the stdlib decoder is exact for them
-
     decoded: str = json.loads(token)
     return decoded
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +17,7 @@ import orjson
 from encord_manifest.diagnostics import Finding, Span
 from encord_manifest.document import Document
 from encord_manifest.sources.json_duplicates import find_duplicate_keys
-from encord_manifest.sources.json_locator import JsonLocator, position_of_offset
+from encord_manifest.sources.json_locator import JsonLocator, position_of_offset, to_spans
 
 UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
@@ -69,10 +70,37 @@ def load_json_text(
     if isinstance(parsed, Finding):
         return Document(path, "json", size, None, None, findings + [parsed])
     data, has_duplicates = parsed
+    lone = _lone_surrogate(text)
+    if lone is not None:
+        return Document(path, "json", size, None, None, findings + [lone])
     if has_duplicates:
         findings = findings + _duplicate_findings(text)
     return Document(
         path, "json", size, data, JsonLocator(reread or text, data, has_duplicates), findings
+    )
+
+
+#: A \\uD800-\\uDFFF escape that is not half of a pair (and not itself escaped: an even
+#: run of backslashes before it). Python's parser accepts it; UTF-8 cannot hold it, so no
+#: output, Encord's included, can carry the string.
+_LONE_SURROGATE = re.compile(
+    r"(?<!\\)(?:\\\\)*(\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+)
+
+
+def _lone_surrogate(text: str) -> Finding | None:
+    if "\\u" not in text:
+        return None
+    match = _LONE_SURROGATE.search(text)
+    if match is None:
+        return None
+    span = to_spans(text, {0: (match.start(1), match.end(1))})[0]
+    return Finding(
+        "F002",
+        (),
+        f"{match.group(1)} is half of a UTF-16 surrogate pair; UTF-8 cannot encode it",
+        span=span,
     )
 
 
