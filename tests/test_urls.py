@@ -170,6 +170,12 @@ def test_fast_scans_find_everything_the_exact_analysis_finds(
     assert found == _exact(list_key, values)
 
 
+def test_a_line_break_inside_a_url_does_not_hide_another_urls_extension() -> None:
+    # Counting ".jpg\n" in the joined column would count this URL's inner line break.
+    manifest = {"images": [{"objectUrl": f"{B}/a.jpg\nb"}, {"objectUrl": f"{B}/c.jpg"}]}
+    assert sorted(codes(json.dumps(manifest))) == ["U301", "U309"]
+
+
 def test_duplicate_urls_across_types_point_at_the_first() -> None:
     text = json.dumps(
         {

@@ -337,7 +337,14 @@ def check(view: ManifestView, settings: LintSettings) -> Iterator[Finding]:
         for start in range(0, len(column.values), _CHUNK):
             part = column.values[start : start + _CHUNK]
             joined = "\n".join(part)
-            syntax.update(start + i for i in _syntax_suspects(part, joined))
+            suspects = _syntax_suspects(part, joined)
+            if suspects is None:
+                # A URL holds a line break, so the joined text cannot be split back into
+                # URLs: no shortcut over it is exact, for any check. Every URL, one by one.
+                syntax.update(range(start, start + len(part)))
+                extension.update(range(start, start + len(part)))
+                continue
+            syntax.update(start + i for i in suspects)
             extension.update(start + i for i in _extension_suspects(list_key, part, joined))
         for i in sorted(syntax):
             for code, message in url_problems(column.values[i]):
@@ -389,7 +396,8 @@ def _without_path(urls: list[str], joined: str) -> Iterator[int]:
         yield from (i for i, position in enumerate(after_host) if position == -1)
 
 
-def _syntax_suspects(urls: list[str], joined: str) -> set[int]:
+def _syntax_suspects(urls: list[str], joined: str) -> set[int] | None:
+    """URLs a syntax rule may flag; None when a URL holds a line break (see ``check``)."""
     last = len(urls) - 1
     if joined.isascii():
         remains = joined.encode("ascii").translate(None, _UNSUSPECT_ASCII)
@@ -398,13 +406,13 @@ def _syntax_suspects(urls: list[str], joined: str) -> set[int]:
             # decided 2.6x faster than by the character pattern.
             suspects: set[int] = set()
         elif remains.count(b"\n") != last:
-            return set(range(len(urls)))  # a URL holds a line break: no shortcut is exact
+            return None
         else:
             suspects = set(
                 _indexes(joined, (m.start() for m in _SUSPECT_CHARACTER.finditer(joined)))
             )
     elif joined.count("\n") != last:
-        return set(range(len(urls)))
+        return None
     else:
         suspects = set(_indexes(joined, (m.start() for m in _SUSPECT_CHARACTER.finditer(joined))))
     if "%" in joined:
