@@ -36,10 +36,9 @@ def load_file(path: str) -> Document:
     """Read and load one file; its bytes are released before the parse."""
     from encord_manifest.sources.json_source import load_json_text
 
-    if path == "-":
-        size, text, findings = _read_text(path)
-        return load_json_text("<stdin>", text, size, findings)
     size, text, findings = _read_text(path)
+    if path == "-":  # standard input cannot be read twice: its text is kept
+        return load_json_text("<stdin>", text, size, findings)
     return load_json_text(path, text, size, findings, reread=lambda: _read_text(path)[1])
 
 
@@ -137,8 +136,10 @@ def _locate(document: Document, findings: Iterable[Finding]) -> dict[Request, Sp
     for finding in findings:
         if finding.span is None and finding.pointer:
             requests.add((finding.pointer, finding.target))
-            if finding.target == "key":
-                requests.add((finding.pointer[:-1], "value"))  # fallback: the object holding it
+            if finding.target == "key" and len(finding.pointer) > 1:
+                # Fallback: the object holding the key. Not the root: its span ends at the
+                # last byte of the file, so asking for it walks the whole document.
+                requests.add((finding.pointer[:-1], "value"))
         if finding.related is not None:
             requests.add((finding.related, "value"))
     if not requests or document.locator is None:

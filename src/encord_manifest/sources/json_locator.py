@@ -1,4 +1,4 @@
-"""Line and column of JSON pointers in the source bytes, found only for what was reported.
+"""Line and column of JSON pointers in the source text, found only for what was reported.
 
 A clean file never comes here. A file with findings is walked once, along the paths of the
 findings only: a list element or an object member that no finding points into is skipped

@@ -185,9 +185,7 @@ def _syntax_finding(text: str, error: Exception) -> Finding:
             "F005", (), "nesting deeper than 1024 levels; no manifest needs it", span=span
         )
     if "surrogate" in message:
-        return Finding(
-            "F002", (), "string holds a lone UTF-16 surrogate escape (\\ud800-\\udfff)", span=span
-        )
+        return _lone_surrogate(text) or Finding("F002", (), message, span=span)
     return Finding("F001", (), f"invalid JSON: {message}", span=span)
 
 
