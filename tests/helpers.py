@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from encord_manifest.diagnostics import Diagnostic
-from encord_manifest.linter import lint_bytes
+from encord_manifest.linter import SourceFormat, lint_bytes
 from encord_manifest.settings import LintSettings, Provider
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,17 +18,33 @@ VALID = sorted((FIXTURES / "valid").glob("*.json"))
 #: Realistic manifests with several mistakes each, as shown in the README.
 EXAMPLES = sorted((FIXTURES / "examples").glob("*.json"))
 
+CSV_FIXTURES = ROOT / "fixtures" / "csv"
+CSV_INVALID = sorted((CSV_FIXTURES / "invalid").glob("*.csv"))
+CSV_VALID = sorted((CSV_FIXTURES / "valid").glob("*.csv"))
+#: CSV manifests beside the JSON their conversion must produce, byte for byte.
+CSV_CONVERSIONS = sorted((CSV_FIXTURES / "convert").glob("*.csv"))
+#: JSON manifests that CSV cannot carry, each named after what it cannot.
+CSV_REFUSED = sorted((CSV_FIXTURES / "refused").glob("*.json"))
+
 #: Settings a fixture needs to show its code (U310 needs a provider to check against).
 FIXTURE_SETTINGS = {"U310": LintSettings(provider=Provider.OTC)}
 
 
-def lint(text: str | bytes, settings: LintSettings | None = None) -> list[Diagnostic]:
+def lint(
+    text: str | bytes, settings: LintSettings | None = None, format: SourceFormat = "json"
+) -> list[Diagnostic]:
     raw = text.encode("utf-8") if isinstance(text, str) else text
-    return lint_bytes("manifest.json", raw, settings or LintSettings()).diagnostics
+    return lint_bytes(f"manifest.{format}", raw, settings or LintSettings()).diagnostics
 
 
-def codes(text: str | bytes, settings: LintSettings | None = None) -> list[str]:
-    return [d.code for d in lint(text, settings)]
+def codes(
+    text: str | bytes, settings: LintSettings | None = None, format: SourceFormat = "json"
+) -> list[str]:
+    return [d.code for d in lint(text, settings, format)]
+
+
+def format_of(fixture: Path) -> SourceFormat:
+    return "csv" if fixture.suffix == ".csv" else "json"
 
 
 def code_of(fixture: Path) -> str:

@@ -71,11 +71,25 @@ def test_usage_errors_exit_2() -> None:
     assert run_cli("no-such-command").returncode == 2
 
 
-def test_csv_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+def test_csv_is_linted_by_extension_or_by_format(tmp_path: Path) -> None:
     manifest = tmp_path / "m.csv"
-    manifest.write_text("ObjectUrl\nhttps://a/b.mp4\n")
-    done = run_cli("lint", str(manifest))
-    assert done.returncode == 2 and "CSV" in done.stderr
+    manifest.write_text("ObjectUrl,Image title\nhttps://b.s3.amazonaws.com/v.mp4,Cat\n")
+    by_extension = run_cli("lint", str(manifest))
+    assert by_extension.returncode == 1
+    assert by_extension.stdout.startswith(f"{manifest}:2:1: U308 ")
+    forced = run_cli("lint", "--format", "csv", "-", stdin=manifest.read_bytes())
+    assert forced.stdout.startswith("<stdin>:2:1: U308 ")
+    as_json = run_cli("lint", "--format", "json", str(manifest))
+    assert as_json.returncode == 1 and ":1:1: F001 " in as_json.stdout
+
+
+def test_directories_are_searched_for_json_and_csv(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("ObjectUrl,Image title\n,Cat\n")
+    (tmp_path / "b.JSON").write_text("{}")
+    (tmp_path / "notes.txt").write_text("not a manifest")
+    done = run_cli("lint", str(tmp_path))
+    assert "a.csv:2:1: C707" in done.stdout and "b.JSON:1:1: S103" in done.stdout
+    assert "notes.txt" not in done.stdout
 
 
 def test_json_output_is_one_document_with_the_documented_keys() -> None:

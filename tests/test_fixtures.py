@@ -8,23 +8,32 @@ import pytest
 
 from encord_manifest.rules import all_rules
 from encord_manifest.settings import LintSettings, Provider
-from tests.helpers import FIXTURE_SETTINGS, INVALID, VALID, code_of, lint
+from tests.helpers import (
+    CSV_INVALID,
+    CSV_VALID,
+    FIXTURE_SETTINGS,
+    INVALID,
+    VALID,
+    code_of,
+    format_of,
+    lint,
+)
 
 #: Codes whose failing input is thousands of entries or megabytes: built by tests instead of
 #: committed (tests/test_limits.py).
 GENERATED_BY_TESTS = {"G506", "G507", "L601", "L602", "L603", "L604"}
 
 
-@pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.name)
+@pytest.mark.parametrize("fixture", INVALID + CSV_INVALID, ids=lambda p: p.name)
 def test_invalid_fixture_reports_its_code(fixture: Path) -> None:
     code = code_of(fixture)
-    found = lint(fixture.read_bytes(), FIXTURE_SETTINGS.get(code))
+    found = lint(fixture.read_bytes(), FIXTURE_SETTINGS.get(code), format_of(fixture))
     assert code in [d.code for d in found]
 
 
-@pytest.mark.parametrize("fixture", VALID, ids=lambda p: p.name)
+@pytest.mark.parametrize("fixture", VALID + CSV_VALID, ids=lambda p: p.name)
 def test_valid_fixture_is_clean(fixture: Path) -> None:
-    assert lint(fixture.read_bytes()) == []
+    assert lint(fixture.read_bytes(), format=format_of(fixture)) == []
 
 
 @pytest.mark.parametrize(
@@ -44,8 +53,13 @@ def test_valid_fixture_matches_its_provider(name: str, provider: Provider) -> No
 
 
 def test_every_rule_has_a_failing_fixture() -> None:
-    covered = {code_of(p) for p in INVALID} | GENERATED_BY_TESTS
+    covered = {code_of(p) for p in INVALID + CSV_INVALID} | GENERATED_BY_TESTS
     assert set(all_rules()) <= covered, set(all_rules()) - covered
+
+
+def test_every_csv_rule_has_a_failing_csv_fixture() -> None:
+    csv_codes = {code for code in all_rules() if code.startswith("C")}
+    assert csv_codes <= {code_of(p) for p in CSV_INVALID}
 
 
 def test_valid_fixtures_cover_every_entry_type() -> None:
@@ -59,6 +73,7 @@ def test_valid_fixtures_cover_every_entry_type() -> None:
 
 def test_errors_and_warnings_have_the_rules_severity() -> None:
     rules = all_rules()
-    for fixture in INVALID:
-        for diagnostic in lint(fixture.read_bytes(), FIXTURE_SETTINGS.get(code_of(fixture))):
+    for fixture in INVALID + CSV_INVALID:
+        settings = FIXTURE_SETTINGS.get(code_of(fixture))
+        for diagnostic in lint(fixture.read_bytes(), settings, format_of(fixture)):
             assert diagnostic.severity is rules[diagnostic.code].severity

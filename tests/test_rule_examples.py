@@ -12,12 +12,12 @@ LITERAL = [rule for rule in all_rules().values() if rule.example_is_literal]
 
 @pytest.mark.parametrize("rule", LITERAL, ids=lambda rule: rule.code)
 def test_failing_example_reports_the_code(rule) -> None:  # type: ignore[no-untyped-def]
-    assert rule.code in codes(rule.failing)
+    assert rule.code in codes(rule.failing, format=rule.example_format)
 
 
 @pytest.mark.parametrize("rule", LITERAL, ids=lambda rule: rule.code)
 def test_passing_example_does_not(rule) -> None:  # type: ignore[no-untyped-def]
-    assert rule.code not in codes(rule.passing)
+    assert rule.code not in codes(rule.passing, format=rule.example_format)
 
 
 def test_codes_are_a_prefix_letter_and_three_digits_and_unique_names() -> None:

@@ -6,6 +6,7 @@ input or internal failure. Findings go to stdout, problems with the run to stder
 
 from __future__ import annotations
 
+import enum
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -47,16 +48,25 @@ def _root(
     """Lint, convert and submit Encord import manifests before the upload."""
 
 
+class InputFormat(str, enum.Enum):
+    JSON = "json"
+    CSV = "csv"
+
+
+MANIFEST_SUFFIXES = (".json", ".csv")
+
+
 def expand_paths(paths: list[str]) -> list[str]:
-    """Files as given; directories become the manifests below them, sorted."""
+    """Files as given; directories become the manifests (*.json, *.csv) below them, sorted."""
     files: list[str] = []
     for path in paths:
         candidate = Path(path)
         if path != "-" and candidate.is_dir():
             found = sorted(
                 p
-                for p in candidate.rglob("*.json")
-                if p.is_file()
+                for p in candidate.rglob("*")
+                if p.suffix.lower() in MANIFEST_SUFFIXES
+                and p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(candidate).parts)
             )
             files.extend(str(p) for p in found)
@@ -70,7 +80,7 @@ def lint(
     paths: Annotated[
         list[str],
         typer.Argument(
-            help="Manifest files, or directories to search for *.json; '-' reads standard input."
+            help="Manifest files, or directories to search for *.json and *.csv; '-' reads standard input."
         ),
     ],
     provider: Annotated[
@@ -79,6 +89,12 @@ def lint(
     output_format: Annotated[
         OutputFormat, typer.Option("--output-format", help="How to print the findings.")
     ] = OutputFormat.TEXT,
+    input_format: Annotated[
+        Optional[InputFormat],  # noqa: UP045
+        typer.Option(
+            "--format", help="Read the files as this format (default: by extension, else JSON)."
+        ),
+    ] = None,
 ) -> None:
     """Check manifests against the schema and every rule; report each problem at its line and column."""
     from encord_manifest.linter import FileResult, InputError, lint_file
@@ -88,14 +104,8 @@ def lint(
     results: list[FileResult] = []
     failed_inputs = False
     for path in expand_paths(paths):
-        if path.lower().endswith(".csv"):
-            _print_error(
-                f"{path}: CSV manifests are not supported by this version; convert to JSON"
-            )
-            failed_inputs = True
-            continue
         try:
-            results.append(lint_file(path, settings))
+            results.append(lint_file(path, settings, input_format.value if input_format else None))
         except InputError as error:
             _print_error(f"cannot read {error}")
             failed_inputs = True
@@ -104,6 +114,80 @@ def lint(
         raise typer.Exit(EXIT_ERROR)
     has_errors = any(d.severity.value == "error" for r in results for d in r.diagnostics)
     raise typer.Exit(EXIT_FINDINGS if has_errors else EXIT_CLEAN)
+
+
+def _delimiter(value: str | None) -> str | None:
+    if value is None:
+        return None
+    named = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ",", "pipe": "|"}
+    delimiter = named.get(value.lower(), value)
+    if len(delimiter) != 1 or delimiter in '"\r\n':
+        raise typer.BadParameter("one character, such as ';' or tab", param_hint="--delimiter")
+    return delimiter
+
+
+@app.command()
+def convert(
+    input_path: Annotated[
+        str, typer.Argument(metavar="INPUT", help="The manifest to convert; '-' reads stdin.")
+    ],
+    output: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--output", "-o", help="Write here (atomically) instead of to stdout."),
+    ] = None,
+    to: Annotated[
+        Optional[InputFormat],  # noqa: UP045
+        typer.Option("--to", help="The format to write (default: CSV -> JSON, JSON -> CSV)."),
+    ] = None,
+    input_format: Annotated[
+        Optional[InputFormat],  # noqa: UP045
+        typer.Option("--format", help="Read the input as this format (default: by extension)."),
+    ] = None,
+    delimiter: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Read a CSV separated by this character (';', tab) instead of ','."),
+    ] = None,
+    skip_duplicate_urls: Annotated[
+        bool, typer.Option(help="Set skip_duplicate_urls in the JSON written.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option(help="Write even when linting finds errors (exit code stays 1).")
+    ] = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            help="Write nothing; exit 1 when OUTPUT is missing or differs from the result."
+        ),
+    ] = False,
+    provider: Annotated[
+        Provider, typer.Option(help="Check that URL hosts belong to this storage provider.")
+    ] = Provider.ANY,
+) -> None:
+    """Convert a CSV manifest to JSON (or back, with --to csv); lints first, writes nothing on errors."""
+    from encord_manifest.convert_command import ConvertRequest, UsageError, run_convert
+    from encord_manifest.linter import InputError
+    from encord_manifest.writing import OutputError
+
+    request = ConvertRequest(
+        input=input_path,
+        output=output,
+        to=to.value if to else None,
+        input_format=input_format.value if input_format else None,
+        delimiter=_delimiter(delimiter),
+        skip_duplicate_urls=skip_duplicate_urls,
+        force=force,
+        check=check,
+        settings=LintSettings(provider=provider),
+    )
+    try:
+        status = run_convert(request, sys.stdout, sys.stderr)
+    except UsageError as error:
+        _print_error(str(error))
+        raise typer.Exit(EXIT_ERROR) from None
+    except (InputError, OutputError) as error:
+        _print_error(f"cannot {'read' if isinstance(error, InputError) else 'write'} {error}")
+        raise typer.Exit(EXIT_ERROR) from None
+    raise typer.Exit(status)
 
 
 @app.command()

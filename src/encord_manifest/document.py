@@ -32,3 +32,5 @@ class Document:
     data: Any
     locator: Locator | None
     findings: list[Finding] = field(default_factory=list)
+    #: Rows of a CSV source that became no entry, for a reason the source reported.
+    rows_dropped: bool = False

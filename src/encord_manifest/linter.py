@@ -8,8 +8,16 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
-from encord_manifest.diagnostics import FILE_START, Diagnostic, Finding, Span, format_pointer
+from encord_manifest.diagnostics import (
+    FILE_START,
+    Diagnostic,
+    Finding,
+    Pointer,
+    Span,
+    format_pointer,
+)
 from encord_manifest.document import Document, Request
 from encord_manifest.rules import all_rules, family_checks
 from encord_manifest.rules.view import ManifestView
@@ -26,27 +34,53 @@ class FileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def load(path: str, raw: bytes) -> Document:
+SourceFormat = Literal["json", "csv"]
+
+
+def source_format(path: str, forced: SourceFormat | None = None) -> SourceFormat:
+    """The format to read a file as: as told, else by its extension (JSON by default)."""
+    if forced is not None:
+        return forced
+    return "csv" if path.lower().endswith(".csv") else "json"
+
+
+def load(
+    path: str, raw: bytes, format: SourceFormat | None = None, delimiter: str | None = None
+) -> Document:
+    """A document from bytes in memory."""
+    if source_format(path, format) == "csv":
+        from encord_manifest.sources.csv_source import load_csv
+
+        return load_csv(path, raw, delimiter)
     from encord_manifest.sources.json_source import load_json
 
     return load_json(path, raw)
 
 
-def load_file(path: str) -> Document:
-    """Read and load one file; its bytes are released before the parse."""
+def load_file(
+    path: str, format: SourceFormat | None = None, delimiter: str | None = None
+) -> Document:
+    """Read and load one file ('-' for standard input); its bytes are released before the parse."""
+    chosen = source_format(path, format)
+    size, text, findings = _read_text(path, bom_is_finding=chosen == "json")
+    # Standard input cannot be read twice: its text is kept. A file's text is read again
+    # only if there are findings to locate.
+    name = "<stdin>" if path == "-" else path
+    reread = None if path == "-" else lambda: _read_text(path, chosen == "json")[1]
+    if chosen == "csv":
+        from encord_manifest.sources.csv_source import load_csv_text
+
+        return load_csv_text(name, text, size, findings, delimiter, reread)
     from encord_manifest.sources.json_source import load_json_text
 
-    size, text, findings = _read_text(path)
-    if path == "-":  # standard input cannot be read twice: its text is kept
-        return load_json_text("<stdin>", text, size, findings)
-    return load_json_text(path, text, size, findings, reread=lambda: _read_text(path)[1])
+    return load_json_text(name, text, size, findings, reread)
 
 
-def _read_text(path: str) -> tuple[int, str | None, list[Finding]]:
-    from encord_manifest.sources.json_source import decode
+def _read_text(path: str, bom_is_finding: bool) -> tuple[int, str | None, list[Finding]]:
+    from encord_manifest.sources.encoding import decode
 
     raw = read_input(path)
-    text, findings = decode(raw)
+    text, findings = decode(raw, bom_is_finding=bom_is_finding)
     return len(raw), text, findings  # `raw` dies with this frame
 
 
@@ -62,13 +96,15 @@ def read_input(path: str) -> bytes:
         raise InputError(f"{path}: {error.strerror or error}") from None
 
 
-def lint_bytes(path: str, raw: bytes, settings: LintSettings) -> FileResult:
-    return lint_document(load(path, raw), settings)
+def lint_bytes(
+    path: str, raw: bytes, settings: LintSettings, format: SourceFormat | None = None
+) -> FileResult:
+    return lint_document(load(path, raw, format), settings)
 
 
-def lint_file(path: str, settings: LintSettings) -> FileResult:
+def lint_file(path: str, settings: LintSettings, format: SourceFormat | None = None) -> FileResult:
     """Lint a file by name ('-' for standard input)."""
-    return lint_document(load_file(path), settings)
+    return lint_document(load_file(path, format), settings)
 
 
 def lint_document(document: Document, settings: LintSettings) -> FileResult:
@@ -78,7 +114,7 @@ def lint_document(document: Document, settings: LintSettings) -> FileResult:
 
         with _collector_paused():
             findings.extend(validate(document.data))
-            view = ManifestView(document.data, document.size)
+            view = ManifestView(document.data, document.size, document.rows_dropped)
             for check in family_checks():
                 findings.extend(check(view, settings))
     return FileResult(document.path, _diagnostics(document, findings))
@@ -105,7 +141,9 @@ def _diagnostics(document: Document, findings: list[Finding]) -> list[Diagnostic
     for finding in findings:
         rule = rules[finding.code]
         span = (
-            finding.span or spans.get((finding.pointer, finding.target)) or _nearest(spans, finding)
+            finding.span
+            or spans.get((finding.pointer, finding.target))
+            or _nearest(spans, finding.pointer)
         )
         related_span = (
             spans.get((finding.related, "value")) if finding.related is not None else None
@@ -147,9 +185,18 @@ def _locate(document: Document, findings: Iterable[Finding]) -> dict[Request, Sp
     return document.locator.locate(requests)
 
 
-def _nearest(spans: dict[Request, Span], finding: Finding) -> Span:
+def locate_pointers(document: Document, pointers: Iterable[Pointer]) -> dict[Pointer, Span]:
+    """The span of each pointer's value, or of its nearest ancestor in the text."""
+    wanted = list(pointers)
+    requests: set[Request] = {
+        (p[:depth], "value") for p in wanted for depth in range(1, len(p) + 1)
+    }
+    spans = document.locator.locate(requests) if document.locator is not None and requests else {}
+    return {pointer: _nearest(spans, pointer + ("",)) for pointer in wanted}
+
+
+def _nearest(spans: dict[Request, Span], pointer: Pointer) -> Span:
     """A place for a finding whose exact place is not in the text (a key that is absent)."""
-    pointer = finding.pointer
     while pointer:
         pointer = pointer[:-1]
         span = spans.get((pointer, "value"))

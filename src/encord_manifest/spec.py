@@ -133,3 +133,31 @@ TYPE_OF_EXTENSION: Final = _type_of_extension()
 
 #: Entry lists whose titles should keep the file's extension (SDK documentation).
 TITLE_EXTENSION_KEYS: Final = frozenset({"videos", "audio", "nifti"})
+
+# --- Section 4: CSV manifests ------------------------------------------------------------
+
+#: Header cells, as compared: trimmed and lower-cased. The first cell of every header row.
+CSV_URL_COLUMN: Final = "objecturl"
+CSV_CREATE_VIDEO_COLUMN: Final = "create video"
+#: Title column -> the entry list its section's rows go to.
+CSV_TITLE_COLUMNS: Final = {
+    "video title": "videos",
+    "image title": "images",
+    "image group title": "image_groups",
+    "series title": "dicom_series",
+}
+#: A header of ObjectUrl alone (backwards compatibility) means videos.
+CSV_URL_ONLY_SECTION: Final = "videos"
+#: How the converter writes each header, and the spelling used in messages.
+CSV_HEADER_NAMES: Final = {
+    "objecturl": "ObjectUrl",
+    "video title": "Video title",
+    "image title": "Image title",
+    "image group title": "Image group title",
+    "create video": "Create video",
+    "series title": "Series title",
+}
+#: The entry lists CSV can express, in the order the converter writes them (spec 4.1).
+CSV_ENTRY_KEYS: Final = ("videos", "images", "image_groups", "dicom_series")
+#: Delimiters that spreadsheets write instead of a comma (spec 4: an error for lint).
+CSV_FOREIGN_DELIMITERS: Final = (";", "\t")

@@ -5,7 +5,7 @@ default severity, a one-line summary, an explanation, and a failing and a passin
 that the test suite runs through the linter. Where a rule's check lives depends on what can
 see the problem:
 
-* ``source``: the loader (syntax, encoding, duplicate keys), ``sources/``;
+* ``source``: the loader (syntax, encoding, duplicate keys, CSV sections), ``sources/``;
 * ``schema``: the JSON Schema, translated into codes by ``encord_manifest.schema``;
 * ``rules``: a family module in this package, whose ``check`` yields findings.
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from encord_manifest.settings import LintSettings
 
 Origin = Literal["source", "schema", "rules"]
+ExampleFormat = Literal["json", "csv"]
 CheckFunction = Callable[["ManifestView", "LintSettings"], Iterator[Finding]]
 
 
@@ -42,12 +43,23 @@ class Rule:
     #: False where the failing example is abbreviated (a limit of thousands of entries);
     #: the tests build a real one instead.
     example_is_literal: bool = True
+    #: The format the examples are written in.
+    example_format: ExampleFormat = "json"
 
 
 _REGISTRY: dict[str, Rule] = {}
 _CHECKS: list[CheckFunction] = []
 
-_FAMILY_MODULES = ("source", "structure", "urls", "titles", "groups", "metadata", "limits")
+_FAMILY_MODULES = (
+    "source",
+    "csv_sections",
+    "structure",
+    "urls",
+    "titles",
+    "groups",
+    "metadata",
+    "limits",
+)
 
 
 def register(
@@ -61,6 +73,7 @@ def register(
     passing: str,
     origin: Origin = "rules",
     example_is_literal: bool = True,
+    example_format: ExampleFormat = "json",
 ) -> str:
     """Add a rule to the registry; returns its code so modules can name it as a constant."""
     if code in _REGISTRY:
@@ -75,6 +88,7 @@ def register(
         _dedent(passing),
         origin,
         example_is_literal,
+        example_format,
     )
     return code
 

@@ -158,7 +158,7 @@ UPSERT_WITHOUT_SKIP = register(
 def check(view: ManifestView, settings: LintSettings) -> Iterator[Finding]:
     if not view.is_object:
         return  # S100 already says it all
-    if view.entry_count == 0 and not _explained_elsewhere(view):
+    if view.entry_count == 0 and not view.rows_dropped and not _explained_elsewhere(view):
         yield Finding(
             NO_ENTRIES, (), "the manifest lists no files: every entry list is empty or absent"
         )

@@ -310,7 +310,7 @@ def extension_problem(list_key: str, url: str) -> tuple[str, str] | None:
         return UNKNOWN_EXTENSION, f"unknown file extension '{extension}'"
     listed = spec.ENTRY_NOUN[list_key]
     return EXTENSION_MISMATCH, (
-        f"'{extension}' is a {other} file extension, but this is listed as {_article(listed)} {listed} "
+        f"'{extension}' is {_article(other)} {other} file extension, but this is listed as {_article(listed)} {listed} "
         f"(in '{list_key}')"
     )
 

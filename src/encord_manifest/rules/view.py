@@ -42,9 +42,11 @@ class Column:
 
 
 class ManifestView:
-    def __init__(self, data: Any, size: int = 0) -> None:
+    def __init__(self, data: Any, size: int = 0, rows_dropped: bool = False) -> None:
         #: Size of the source file in bytes.
         self.size = size
+        #: The source had rows it could not make entries of (already reported by the source).
+        self.rows_dropped = rows_dropped
         self.is_object = isinstance(data, dict)
         self.data: dict[str, Any] = data if isinstance(data, dict) else {}
 

@@ -16,44 +16,15 @@ import orjson
 
 from encord_manifest.diagnostics import Finding, Span
 from encord_manifest.document import Document
+from encord_manifest.sources.encoding import decode
 from encord_manifest.sources.json_duplicates import find_duplicate_keys
-from encord_manifest.sources.json_locator import JsonLocator, position_of_offset, to_spans
-
-UTF8_BOM = b"\xef\xbb\xbf"
-_UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+from encord_manifest.sources.json_locator import JsonLocator, to_spans
 
 
 def load_json(path: str, raw: bytes) -> Document:
     """Parse a JSON manifest held in memory."""
-    text, findings = decode(raw)
+    text, findings = decode(raw, bom_is_finding=True)
     return load_json_text(path, text, len(raw), findings)
-
-
-def decode(raw: bytes) -> tuple[str | None, list[Finding]]:
-    """The text of a JSON file, or None with the finding that says why there is none.
-
-    Separate from parsing so that a caller can let go of the bytes before the parse: on a
-    500 MB manifest, holding both the bytes and the text costs 500 MB of peak memory.
-    """
-    findings: list[Finding] = []
-    bom = raw.startswith(UTF8_BOM)
-    if bom:
-        findings.append(
-            Finding(
-                "F004",
-                (),
-                "file starts with a UTF-8 byte order mark; the SDK reads manifests "
-                "with json.load, which rejects it",
-                span=Span(1, 1, 1, 2),
-            )
-        )
-    encoding_problem = _wrong_encoding(raw[3:] if bom else raw)
-    if encoding_problem is not None:
-        return None, findings + [encoding_problem]
-    try:
-        return raw.decode("utf-8-sig" if bom else "utf-8"), findings
-    except UnicodeDecodeError as error:
-        return None, findings + [_invalid_utf8(raw, error, len(UTF8_BOM) if bom else 0)]
 
 
 def load_json_text(
@@ -187,24 +158,3 @@ def _syntax_finding(text: str, error: Exception) -> Finding:
     if "surrogate" in message:
         return _lone_surrogate(text) or Finding("F002", (), message, span=span)
     return Finding("F001", (), f"invalid JSON: {message}", span=span)
-
-
-def _wrong_encoding(text: bytes) -> Finding | None:
-    if text.startswith(_UTF16_32_BOMS) or (len(text) >= 2 and (text[0] == 0 or text[1] == 0)):
-        return Finding(
-            "F002",
-            (),
-            "file is UTF-16 or UTF-32 encoded; save it as UTF-8",
-            span=Span(1, 1, 1, 1),
-        )
-    return None
-
-
-def _invalid_utf8(raw: bytes, error: UnicodeDecodeError, skipped: int) -> Finding:
-    line, column = position_of_offset(raw[skipped:], error.start - skipped)
-    return Finding(
-        "F002",
-        (),
-        f"invalid UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8",
-        span=Span(line, column, line, column + 1),
-    )

@@ -1,0 +1,142 @@
+"""`encord-manifest convert`: lint, convert, then write atomically, check, or print.
+
+Kept apart from the CLI so that the library can be driven without it: a request in, an exit
+code out, messages to the two streams given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from encord_manifest.convert import Refusal, csv_refusals, to_csv_text, to_json_text
+from encord_manifest.diagnostics import Severity
+from encord_manifest.document import Document
+from encord_manifest.linter import SourceFormat, lint_document, load_file, source_format
+from encord_manifest.settings import LintSettings
+from encord_manifest.writing import OutputError, same_file, write_atomically
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Options that do not fit together; exit 2."""
+
+
+@dataclass(frozen=True)
+class ConvertRequest:
+    input: str
+    output: str | None = None
+    #: The format to write; None: the other one.
+    to: SourceFormat | None = None
+    #: The input's format; None: by extension.
+    input_format: SourceFormat | None = None
+    delimiter: str | None = None
+    skip_duplicate_urls: bool = False
+    force: bool = False
+    check: bool = False
+    settings: LintSettings = field(default_factory=LintSettings)
+
+
+def run_convert(request: ConvertRequest, out: TextIO, err: TextIO) -> int:
+    """Convert one manifest; the exit code (0 written or in sync, 1 findings, 2 usage)."""
+    from encord_manifest.report.text import line_of
+
+    source, target = _formats(request)
+    output = Path(request.output) if request.output else None
+    if output is not None and request.input != "-" and same_file(Path(request.input), output):
+        raise UsageError(f"{request.output} is the input file; conversion never replaces it")
+    document = load_file(request.input, source, request.delimiter)
+    if request.skip_duplicate_urls and isinstance(document.data, dict):
+        document.data["skip_duplicate_urls"] = True
+    diagnostics = lint_document(document, request.settings).diagnostics
+    for diagnostic in diagnostics:
+        print(line_of(diagnostic), file=err)
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    if document.data is None:
+        print(f"{document.path}: not converted: the file cannot be read as a manifest", file=err)
+        return EXIT_FINDINGS
+    if errors and not request.force:
+        print(
+            f"{document.path}: not converted: {errors} error{'s' if errors > 1 else ''} "
+            "(fix them, or convert anyway with --force)",
+            file=err,
+        )
+        return EXIT_FINDINGS
+    text = _converted(document, target, err)
+    if text is None:
+        return EXIT_FINDINGS
+    status = EXIT_FINDINGS if errors else EXIT_CLEAN
+    if output is None:
+        out.write(text)
+        return status
+    if request.check:
+        return _check(output, text, err) or status
+    try:
+        unchanged = output.is_file() and output.read_bytes() == text.encode("utf-8")
+    except OSError:
+        unchanged = False
+    if not unchanged:
+        write_atomically(output, text.encode("utf-8"))
+        print(f"{document.path}: wrote {output}", file=err)
+    return status
+
+
+def _formats(request: ConvertRequest) -> tuple[SourceFormat, SourceFormat]:
+    source = source_format(request.input, request.input_format)
+    target: SourceFormat = request.to or ("json" if source == "csv" else "csv")
+    if source == target:
+        raise UsageError(f"{request.input} is already {source.upper()}; use --to to convert it")
+    if request.delimiter is not None and source != "csv":
+        raise UsageError("--delimiter applies to CSV input only")
+    if request.skip_duplicate_urls and target != "json":
+        raise UsageError("--skip-duplicate-urls applies to JSON output only; CSV has no flags")
+    if request.check and request.output is None:
+        raise UsageError("--check needs the output file to compare with: -o OUTPUT")
+    return source, target
+
+
+def _converted(document: Document, target: SourceFormat, err: TextIO) -> str | None:
+    data: Any = document.data
+    if target == "json":
+        return to_json_text(data)
+    refusals = csv_refusals(data)
+    if refusals:
+        _report_refusals(document, refusals, err)
+        return None
+    return to_csv_text(data)
+
+
+def _report_refusals(document: Document, refusals: list[Refusal], err: TextIO) -> None:
+    from encord_manifest.diagnostics import format_pointer
+    from encord_manifest.linter import locate_pointers
+
+    spans = locate_pointers(document, (refusal.pointer for refusal in refusals))
+    for refusal in refusals:
+        span = spans[refusal.pointer]
+        print(
+            f"{document.path}:{span.line}:{span.column}: cannot be written as CSV: "
+            f"{format_pointer(refusal.pointer)}: {refusal.message}",
+            file=err,
+        )
+    count = len(refusals)
+    print(
+        f"{document.path}: not converted: CSV cannot carry {count} "
+        f"thing{'s' if count > 1 else ''} in this manifest",
+        file=err,
+    )
+
+
+def _check(output: Path, text: str, err: TextIO) -> int:
+    try:
+        current = output.read_bytes()
+    except FileNotFoundError:
+        print(f"{output}: missing; conversion would create it", file=err)
+        return EXIT_FINDINGS
+    except OSError as error:
+        raise OutputError(f"{output}: {error.strerror or error}") from None
+    if current != text.encode("utf-8"):
+        print(f"{output}: out of date; conversion would change it", file=err)
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
