@@ -296,3 +296,12 @@ def test_mutated_manifests_never_raise(position: int, insert: bytes, delete: int
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
 def test_any_text_never_raises(text: str) -> None:
     _lint_everything(("ObjectUrl,Image title\n" + text).encode("utf-8"))
+
+
+def test_spans_carry_the_field_number_of_the_cell() -> None:
+    text = f"ObjectUrl,Image group title,Create video\n{H}/w/0.jpg,walk,maybe\n"
+    (diagnostic,) = lint(text, format="csv")
+    assert (diagnostic.code, diagnostic.span.field) == ("C709", 3)
+    (url,) = lint(f"ObjectUrl,Image title\n{H}/clip.mp4,c\n", format="csv")
+    assert (url.code, url.span.field) == ("U308", 1)
+    assert all(d.span.field is None for d in lint('{"images": []}'))

@@ -9,7 +9,17 @@ from syrupy.assertion import SnapshotAssertion
 from typer.testing import CliRunner
 
 from encord_manifest.cli import app
-from tests.helpers import EXAMPLES, INVALID, ROOT, VALID, code_of
+from tests.helpers import (
+    CSV_CONVERSIONS,
+    CSV_INVALID,
+    CSV_REFUSED,
+    CSV_VALID,
+    EXAMPLES,
+    INVALID,
+    ROOT,
+    VALID,
+    code_of,
+)
 
 runner = CliRunner()
 
@@ -23,14 +33,17 @@ def _lint(fixture: Path, output_format: str, monkeypatch: pytest.MonkeyPatch) ->
     return f"exit code {result.exit_code}\n{result.stdout}"
 
 
-@pytest.mark.parametrize("fixture", INVALID + VALID + EXAMPLES, ids=lambda p: p.name)
+LINTED = INVALID + VALID + EXAMPLES + CSV_INVALID + CSV_VALID
+
+
+@pytest.mark.parametrize("fixture", LINTED, ids=lambda p: p.name)
 def test_text_output(
     fixture: Path, snapshot: SnapshotAssertion, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert _lint(fixture, "text", monkeypatch) == snapshot
 
 
-@pytest.mark.parametrize("fixture", INVALID + VALID + EXAMPLES, ids=lambda p: p.name)
+@pytest.mark.parametrize("fixture", LINTED, ids=lambda p: p.name)
 def test_json_output(
     fixture: Path, snapshot: SnapshotAssertion, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -44,3 +57,27 @@ def test_rules_listing(snapshot: SnapshotAssertion) -> None:
 @pytest.mark.parametrize("code", ["F003", "U301", "G506"])
 def test_rule_explanation(code: str, snapshot: SnapshotAssertion) -> None:
     assert runner.invoke(app, ["rules", code]).stdout == snapshot
+
+
+def _convert(fixture: Path, monkeypatch: pytest.MonkeyPatch, *options: str) -> str:
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(app, ["convert", str(fixture.relative_to(ROOT)), *options])
+    return f"exit code {result.exit_code}\n--- stdout\n{result.stdout}--- stderr\n{result.stderr}"
+
+
+@pytest.mark.parametrize("fixture", CSV_REFUSED, ids=lambda p: p.name)
+def test_convert_refusals(
+    fixture: Path, snapshot: SnapshotAssertion, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _convert(fixture, monkeypatch, "--force") == snapshot
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    [p for p in CSV_CONVERSIONS if "merged" in p.name] + CSV_INVALID[:1],
+    ids=lambda p: p.name,
+)
+def test_convert_messages(
+    fixture: Path, snapshot: SnapshotAssertion, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _convert(fixture, monkeypatch) == snapshot

@@ -87,7 +87,7 @@ def _formats(request: ConvertRequest) -> tuple[SourceFormat, SourceFormat]:
     source = source_format(request.input, request.input_format)
     target: SourceFormat = request.to or ("json" if source == "csv" else "csv")
     if source == target:
-        raise UsageError(f"{request.input} is already {source.upper()}; use --to to convert it")
+        raise UsageError(f"{request.input} is already {source.upper()}; nothing to convert it to")
     if request.delimiter is not None and source != "csv":
         raise UsageError("--delimiter applies to CSV input only")
     if request.skip_duplicate_urls and target != "json":

@@ -46,6 +46,8 @@ class Span:
     column: int
     end_line: int
     end_column: int
+    #: In a CSV file, the 1-based field (cell) number of the row, as spreadsheets count columns.
+    field: int | None = None
 
 
 FILE_START = Span(1, 1, 1, 1)

@@ -79,7 +79,7 @@ class LineIndex:
         line = bisect_right(self.starts, offset)
         return line, offset - self.starts[line - 1] + 1
 
-    def span(self, start: int, end: int) -> Span:
+    def span(self, start: int, end: int, field: int | None = None) -> Span:
         line, column = self.position(start)
         end_line, end_column = self.position(end)
-        return Span(line, column, end_line, end_column)
+        return Span(line, column, end_line, end_column, field)

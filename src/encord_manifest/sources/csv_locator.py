@@ -116,9 +116,9 @@ class CsvLocator:
             if field is None:
                 spans[cell] = lines.span(cell_offsets[0][0], end)
             elif field < len(cell_offsets):
-                spans[cell] = lines.span(*cell_offsets[field])
+                spans[cell] = lines.span(*cell_offsets[field], field=field + 1)
             else:  # a cell the row does not have: where it would start
-                spans[cell] = lines.span(end, end)
+                spans[cell] = lines.span(end, end, field=field + 1)
         return spans
 
     def span_of_offsets(self, start: int, end: int) -> Span | None:
