@@ -3,11 +3,17 @@
     pip install -e '.[test,bench]'
     python benchmarks/run.py                 # 10k, 100k and 1M entries (generates ~1 GB once)
     python benchmarks/run.py --sizes 10000   # quicker
+    python benchmarks/run.py --sizes 0 --csv-rows 1000000   # only the CSV conversion
 
 Peers, each a fresh process on the same file:
   floor             python -c 'import json,sys; json.load(open(sys.argv[1]))'  (the parse floor)
   encord-manifest   encord-manifest lint FILE  (every offline rule)
   check-jsonschema  check-jsonschema --schemafile schemas/manifest.schema.json FILE
+
+CSV conversion (`encord-manifest convert FILE.csv -o FILE.json`, which lints first) on a CSV of
+image groups (ObjectUrl, Image group title, Create video), against its floor: a process that
+only reads the file with Python's csv module, plus json.dumps of the converter's result timed
+in-process (in the converter's format, indent=2, and compact for reference).
 
 Figures are ratios to the floor measured in the same run, because absolute times on a shared
 machine move by 30-50% between runs: floor and lint run in turn for several rounds, and the
@@ -101,36 +107,89 @@ def position_share(path: Path) -> tuple[float, float, int]:
     return total, located, len(result.diagnostics)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--sizes", default="10000,100000,1000000")
-    parser.add_argument(
-        "--repeat", type=int, default=0, help="runs per command (default: 5 below 1M, else 1)"
-    )
-    parser.add_argument(
-        "--findings", type=int, default=40, help="mistakes injected into the positions file"
-    )
-    parser.add_argument("--skip-check-jsonschema", action="store_true")
-    args = parser.parse_args()
+_CSV_READ = (
+    "import csv,sys\nfor _ in csv.reader(open(sys.argv[1], newline='', encoding='utf-8')): pass"
+)
+_DUMPS = (
+    "import json,sys,time\nd = json.load(open(sys.argv[1], encoding='utf-8'))\n"
+    "t = time.perf_counter(); json.dumps(d, indent=2, ensure_ascii=False)\n"
+    "u = time.perf_counter(); json.dumps(d)\nv = time.perf_counter()\n"
+    "print(u - t, v - u)"
+)
 
+
+@dataclass
+class ConvertFigures:
+    rows: int
+    size_bytes: int
+    csv_read: float
+    dumps_indented: float
+    dumps_compact: float
+    convert: float
+    convert_peak_mib: float
+
+
+def csv_file(rows: int) -> Path:
+    path = DATA / f"groups-{rows}.csv"
+    if not path.exists():
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from generate_csv import write  # type: ignore[import-not-found]  # a sibling script
+
+        write(rows, path)
+    return path
+
+
+def measure_convert(lint: str, rows: int, repeat: int) -> ConvertFigures:
+    """Converter and floor in turn, ``repeat`` rounds; medians."""
+    source = csv_file(rows)
+    output = DATA / f"groups-{rows}.json"
     python = sys.executable
-    lint = shutil.which("encord-manifest", path=str(Path(python).parent)) or "encord-manifest"
-    peer = shutil.which("check-jsonschema", path=str(Path(python).parent))
-    rows = []
-    for size in (int(s) for s in args.sizes.split(",")):
-        path = manifest(size, 0)
-        repeat = args.repeat or (5 if size < 1_000_000 else 3)
-        floor_command = [python, "-c", "import json,sys; json.load(open(sys.argv[1]))", str(path)]
-        floor, ours = measure_together([floor_command, [lint, "lint", str(path)]], repeat)
-        theirs = None
-        if peer and not args.skip_check_jsonschema:
-            (theirs,) = measure_together([[peer, "--schemafile", str(SCHEMA), str(path)]], 1)
-        total, located, found = position_share(manifest(size, args.findings))
-        rows.append((size, path.stat().st_size, floor, ours, theirs, total, located, found))
-        print(f"measured {size:,} entries", file=sys.stderr)
+    reads, converts, peaks, indented, compact = [], [], [], [], []
+    for _ in range(repeat):
+        reads.append(run_once([python, "-c", _CSV_READ, str(source)])[0])
+        output.unlink(missing_ok=True)  # unchanged output is not rewritten: make it write
+        seconds, peak = run_once([lint, "convert", str(source), "-o", str(output)])
+        converts.append(seconds)
+        peaks.append(peak)
+        done = subprocess.run(
+            [python, "-c", _DUMPS, str(output)], capture_output=True, text=True, check=True
+        )
+        pretty, plain = (float(x) for x in done.stdout.split())
+        indented.append(pretty)
+        compact.append(plain)
+    median = statistics.median
+    return ConvertFigures(
+        rows,
+        source.stat().st_size,
+        median(reads),
+        median(indented),
+        median(compact),
+        median(converts),
+        max(peaks),
+    )
 
+
+def print_convert_table(figures: list[ConvertFigures]) -> None:
+    print()
+    print(
+        "| CSV rows | file | csv read | json.dumps (indent=2 / compact) "
+        "| encord-manifest convert | vs floor (indent=2) | vs floor (compact) |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for f in figures:
+        floor = f.csv_read + f.dumps_indented
+        strict = f.csv_read + f.dumps_compact
+        print(
+            f"| {f.rows:,} | {f.size_bytes / 1e6:,.1f} MB | {f.csv_read:.2f} s "
+            f"| {f.dumps_indented:.2f} s / {f.dumps_compact:.2f} s "
+            f"| {f.convert:.2f} s, {f.convert_peak_mib:,.0f} MiB | {f.convert / floor:.2f}x "
+            f"| {f.convert / strict:.2f}x |"
+        )
+
+
+def print_lint_table(
+    rows: list[tuple[int, int, Measure, Measure, Measure | None, float, float, int]],
+) -> None:
     print(
         "| entries | file | parse floor | encord-manifest lint | vs floor | peak memory vs floor "
         "| check-jsonschema | encord-manifest speed-up | positions share (findings) |"
@@ -145,6 +204,47 @@ def main() -> None:
             f"| {ours.peak_mib / floor.peak_mib:.2f}x | {peer_text} | {speedup} "
             f"| {located / total:.0%} of {total:.2f} s ({found} findings) |"
         )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument(
+        "--repeat", type=int, default=0, help="runs per command (default: 5 below 1M, else 1)"
+    )
+    parser.add_argument(
+        "--findings", type=int, default=40, help="mistakes injected into the positions file"
+    )
+    parser.add_argument("--skip-check-jsonschema", action="store_true")
+    parser.add_argument("--csv-rows", default="1000000", help="CSV sizes to convert ('0' for none)")
+    args = parser.parse_args()
+
+    python = sys.executable
+    lint = shutil.which("encord-manifest", path=str(Path(python).parent)) or "encord-manifest"
+    peer = shutil.which("check-jsonschema", path=str(Path(python).parent))
+    rows: list[tuple[int, int, Measure, Measure, Measure | None, float, float, int]] = []
+    for size in (int(s) for s in args.sizes.split(",") if int(s)):
+        path = manifest(size, 0)
+        repeat = args.repeat or (5 if size < 1_000_000 else 3)
+        floor_command = [python, "-c", "import json,sys; json.load(open(sys.argv[1]))", str(path)]
+        floor, ours = measure_together([floor_command, [lint, "lint", str(path)]], repeat)
+        theirs = None
+        if peer and not args.skip_check_jsonschema:
+            (theirs,) = measure_together([[peer, "--schemafile", str(SCHEMA), str(path)]], 1)
+        total, located, found = position_share(manifest(size, args.findings))
+        rows.append((size, path.stat().st_size, floor, ours, theirs, total, located, found))
+        print(f"measured {size:,} entries", file=sys.stderr)
+
+    if rows:
+        print_lint_table(rows)
+    conversions = [
+        measure_convert(lint, count, args.repeat or 3)
+        for count in (int(r) for r in args.csv_rows.split(",") if int(r))
+    ]
+    if conversions:
+        print_convert_table(conversions)
 
 
 if __name__ == "__main__":

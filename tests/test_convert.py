@@ -281,3 +281,19 @@ def test_csv_to_json_to_csv_to_json_is_stable(text: str) -> None:
     second = load_csv("m.csv", csv_2.encode("utf-8"))
     assert to_json_text(second.data) == json_1
     assert to_csv_text(second.data) == csv_2
+
+
+_JSON_VALUES = st.recursive(
+    st.booleans() | st.none() | st.integers() | st.text(alphabet=st.characters(codec="utf-8")),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.text(alphabet=st.characters(codec="utf-8")), children, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(alphabet=st.characters(codec="utf-8")), _JSON_VALUES, max_size=4))
+def test_json_output_is_what_the_standard_library_would_write(data: dict[str, Any]) -> None:
+    assert to_json_text(data) == json.dumps(data, indent=2, ensure_ascii=False) + "\n"

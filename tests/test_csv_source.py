@@ -305,3 +305,27 @@ def test_spans_carry_the_field_number_of_the_cell() -> None:
     (url,) = lint(f"ObjectUrl,Image title\n{H}/clip.mp4,c\n", format="csv")
     assert (url.code, url.span.field) == ("U308", 1)
     assert all(d.span.field is None for d in lint('{"images": []}'))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    rows=st.lists(st.lists(_CELL_TEXT, max_size=4), min_size=1, max_size=6),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+    ending=st.sampled_from(["\n", "\r\n", "\r"]),
+)
+def test_record_lines_worked_out_from_the_text_are_the_csv_modules(
+    rows: list[list[str]], delimiter: str, ending: str
+) -> None:
+    """Lines are not tracked while reading; the locator derives them from quoted cells."""
+    from encord_manifest.sources.csv_locator import CsvLocator, RecordMap
+
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=delimiter, lineterminator=ending).writerows(rows)
+    text = buffer.getvalue()
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    expected, line = [], 0
+    for _ in reader:
+        expected.append(line + 1)
+        line = reader.line_num
+    locator = CsvLocator(text, delimiter, RecordMap([], {}))
+    assert [locator.line_of(record) for record in range(len(expected))] == expected

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from encord_manifest.convert import Refusal, csv_refusals, to_csv_text, to_json_text
+from encord_manifest.convert import Refusal, csv_refusals, to_csv_text, to_json_bytes
 from encord_manifest.diagnostics import Severity
 from encord_manifest.document import Document
 from encord_manifest.linter import SourceFormat, lint_document, load_file, source_format
@@ -64,21 +64,21 @@ def run_convert(request: ConvertRequest, out: TextIO, err: TextIO) -> int:
             file=err,
         )
         return EXIT_FINDINGS
-    text = _converted(document, target, err)
-    if text is None:
+    content = _converted(document, target, err)
+    if content is None:
         return EXIT_FINDINGS
     status = EXIT_FINDINGS if errors else EXIT_CLEAN
     if output is None:
-        out.write(text)
+        out.write(content.decode("utf-8"))
         return status
     if request.check:
-        return _check(output, text, err) or status
+        return _check(output, content, err) or status
     try:
-        unchanged = output.is_file() and output.read_bytes() == text.encode("utf-8")
+        unchanged = output.is_file() and output.read_bytes() == content
     except OSError:
         unchanged = False
     if not unchanged:
-        write_atomically(output, text.encode("utf-8"))
+        write_atomically(output, content)
         print(f"{document.path}: wrote {output}", file=err)
     return status
 
@@ -97,15 +97,16 @@ def _formats(request: ConvertRequest) -> tuple[SourceFormat, SourceFormat]:
     return source, target
 
 
-def _converted(document: Document, target: SourceFormat, err: TextIO) -> str | None:
+def _converted(document: Document, target: SourceFormat, err: TextIO) -> bytes | None:
+    """The output file's bytes, or None when CSV cannot carry the manifest (said on ``err``)."""
     data: Any = document.data
     if target == "json":
-        return to_json_text(data)
+        return to_json_bytes(data)
     refusals = csv_refusals(data)
     if refusals:
         _report_refusals(document, refusals, err)
         return None
-    return to_csv_text(data)
+    return to_csv_text(data).encode("utf-8")
 
 
 def _report_refusals(document: Document, refusals: list[Refusal], err: TextIO) -> None:
@@ -128,7 +129,7 @@ def _report_refusals(document: Document, refusals: list[Refusal], err: TextIO) -
     )
 
 
-def _check(output: Path, text: str, err: TextIO) -> int:
+def _check(output: Path, content: bytes, err: TextIO) -> int:
     try:
         current = output.read_bytes()
     except FileNotFoundError:
@@ -136,7 +137,7 @@ def _check(output: Path, text: str, err: TextIO) -> int:
         return EXIT_FINDINGS
     except OSError as error:
         raise OutputError(f"{output}: {error.strerror or error}") from None
-    if current != text.encode("utf-8"):
+    if current != content:
         print(f"{output}: out of date; conversion would change it", file=err)
         return EXIT_FINDINGS
     return EXIT_CLEAN

@@ -83,3 +83,44 @@ class LineIndex:
         line, column = self.position(start)
         end_line, end_column = self.position(end)
         return Span(line, column, end_line, end_column, field)
+
+
+@cache
+def _quoted_cell(delimiter: str) -> re.Pattern[str]:
+    """A quoted cell: a quote at the start of a field (after a delimiter or a line break, or
+    at the start of the text), to its closing quote. A quote elsewhere is a literal."""
+    boundary = re.escape(delimiter) + "\\r\\n"
+    return re.compile(f'(?<![^{boundary}])"[^"]*(?:""[^"]*)*"')
+
+
+def record_line_shifts(text: str, delimiter: str, lines: LineIndex) -> tuple[list[int], list[int]]:
+    """Where records stop starting one line after the other, for a well-formed CSV text.
+
+    Record ``r`` starts on line ``r + 1`` until a quoted cell spans lines; returns the first
+    records after each such record and how many lines further down they (and all records
+    after them) start. Worked out from the text only when a position is wanted, so that
+    reading a million rows does not track lines.
+    """
+    shift_records: list[int] = []
+    shift_lines: list[int] = []
+    if '"' not in text:
+        return shift_records, shift_lines
+    shift = 0
+    record = -1
+    last_end_line = 0
+    for match in _quoted_cell(delimiter).finditer(text):
+        cell = match.group()
+        if "\n" not in cell and "\r" not in cell:
+            continue
+        start_line, _ = lines.position(match.start())
+        end_line, _ = lines.position(match.end())
+        if start_line != last_end_line:  # else: a second such cell of the same record
+            record = start_line - 1 - shift
+        shift += end_line - start_line
+        last_end_line = end_line
+        if shift_records and shift_records[-1] == record + 1:
+            shift_lines[-1] = shift
+        else:
+            shift_records.append(record + 1)
+            shift_lines.append(shift)
+    return shift_records, shift_lines

@@ -9,12 +9,13 @@ worked out from that only for what was reported, by re-reading just those record
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from encord_manifest.diagnostics import Pointer, Span
 from encord_manifest.document import Request
-from encord_manifest.sources.csv_cells import LineIndex, scan_record
+from encord_manifest.sources.csv_cells import LineIndex, record_line_shifts, scan_record
 from encord_manifest.spec import GROUP_KEYS, POSITIONAL_PREFIX
 
 #: A cell: (record index, field index); field None means the whole record.
@@ -35,14 +36,20 @@ class Section:
 
 @dataclass
 class RecordMap:
-    """Where every record starts, which section it is under, and which records each entry is."""
+    """Which section each record is under, and which records each entry is.
 
-    lines: array[int]
-    sections_of_records: array[int]
+    Kept small for a million rows: a record's section is the last header before it, and its
+    line is worked out from the text when needed (``csv_cells.record_line_shifts``).
+    """
+
     sections: list[Section]
     #: Entry list -> per entry, its record (videos, images) or its records in file order
     #: (image groups, DICOM series).
     entries: dict[str, array[int] | list[array[int]]]
+
+    def section_of(self, record: int) -> Section:
+        headers = [section.header_record for section in self.sections]
+        return self.sections[bisect_right(headers, record) - 1]
 
 
 class CsvLocator:
@@ -52,6 +59,7 @@ class CsvLocator:
         self._source = text
         self._text: str | None = None
         self._lines: LineIndex | None = None
+        self._shifts: tuple[list[int], list[int]] = ([], [])
         self.delimiter = delimiter
         self.records = records
 
@@ -90,7 +98,7 @@ class CsvLocator:
             if position.isdigit() and int(position) < len(records):
                 return (records[int(position)], 0)
             return (records[0], None)
-        section = self.records.sections[self.records.sections_of_records[records[0]]]
+        section = self.records.section_of(records[0])
         if member == "title" and section.title_field is not None:
             return (records[0], section.title_field)
         if member == "createVideo":
@@ -109,7 +117,7 @@ class CsvLocator:
         for cell in cells:
             record, field = cell
             if record not in scans:
-                start = lines.offset_of_line(self.records.lines[record])
+                start = lines.offset_of_line(self.line_of(record))
                 scan = scan_record(text, start, self.delimiter)
                 scans[record] = (scan.cells, scan.end)
             cell_offsets, end = scans[record]
@@ -121,6 +129,18 @@ class CsvLocator:
                 spans[cell] = lines.span(end, end, field=field + 1)
         return spans
 
+    def line_of(self, record: int) -> int:
+        """The physical line a record starts on (records are counted from 0)."""
+        self._load()
+        shift_records, shift_lines = self._shifts
+        shift = bisect_right(shift_records, record)
+        return record + 1 + (shift_lines[shift - 1] if shift else 0)
+
+    def line_index(self) -> LineIndex:
+        _, lines = self._load()
+        assert lines is not None, "a locator made from the text in hand"
+        return lines
+
     def span_of_offsets(self, start: int, end: int) -> Span | None:
         _, lines = self._load()
         return lines.span(start, end) if lines is not None else None
@@ -130,4 +150,5 @@ class CsvLocator:
             self._text = self._source() if callable(self._source) else self._source
             if self._text is not None:
                 self._lines = LineIndex(self._text)
+                self._shifts = record_line_shifts(self._text, self.delimiter, self._lines)
         return self._text, self._lines
