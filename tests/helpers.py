@@ -21,6 +21,7 @@ EXAMPLES = sorted((FIXTURES / "examples").glob("*.json"))
 CSV_FIXTURES = ROOT / "fixtures" / "csv"
 CSV_INVALID = sorted((CSV_FIXTURES / "invalid").glob("*.csv"))
 CSV_VALID = sorted((CSV_FIXTURES / "valid").glob("*.csv"))
+CSV_EXAMPLES = sorted((CSV_FIXTURES / "examples").glob("*.csv"))
 #: CSV manifests beside the JSON their conversion must produce, byte for byte.
 CSV_CONVERSIONS = sorted((CSV_FIXTURES / "convert").glob("*.csv"))
 #: JSON manifests that CSV cannot carry, each named after what it cannot.

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from encord_manifest.cli import app
 from tests.helpers import (
     CSV_CONVERSIONS,
+    CSV_EXAMPLES,
     CSV_INVALID,
     CSV_REFUSED,
     CSV_VALID,
@@ -33,7 +34,7 @@ def _lint(fixture: Path, output_format: str, monkeypatch: pytest.MonkeyPatch) ->
     return f"exit code {result.exit_code}\n{result.stdout}"
 
 
-LINTED = INVALID + VALID + EXAMPLES + CSV_INVALID + CSV_VALID
+LINTED = INVALID + VALID + EXAMPLES + CSV_INVALID + CSV_VALID + CSV_EXAMPLES
 
 
 @pytest.mark.parametrize("fixture", LINTED, ids=lambda p: p.name)
