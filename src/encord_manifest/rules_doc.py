@@ -51,6 +51,7 @@ def rules_json(code: str | None) -> str:
             "explanation": rule.explanation,
             "failing_example": rule.failing,
             "passing_example": rule.passing,
+            "example_format": rule.example_format,
         }
         for rule in selected
     ]
