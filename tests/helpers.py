@@ -53,11 +53,17 @@ def code_of(fixture: Path) -> str:
 
 
 def run_cli(
-    *args: str, stdin: bytes = b"", cwd: Path | None = None
+    *args: str, stdin: bytes = b"", cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """The installed command itself, as a user runs it; stdout and stderr decoded."""
+    """The installed command itself, as a user runs it; stdout and stderr decoded.
+
+    Without ``env``, the environment of a plain terminal: no colour, and not inside GitHub
+    Actions even when the tests run there (which would switch the default output format).
+    """
     command = [sys.executable, "-m", "encord_manifest", *args]
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
+    if env is None:
+        env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+        env.update(NO_COLOR="1", COLUMNS="100")
     done = subprocess.run(
         command,
         input=stdin,

@@ -48,6 +48,11 @@ def _root(
     """Lint, convert and submit Encord import manifests before the upload."""
 
 
+class RulesFormat(str, enum.Enum):
+    TEXT = "text"
+    JSON = "json"
+
+
 class InputFormat(str, enum.Enum):
     JSON = "json"
     CSV = "csv"
@@ -87,8 +92,12 @@ def lint(
         Provider, typer.Option(help="Check that URL hosts belong to this storage provider.")
     ] = Provider.ANY,
     output_format: Annotated[
-        OutputFormat, typer.Option("--output-format", help="How to print the findings.")
-    ] = OutputFormat.TEXT,
+        Optional[OutputFormat],  # noqa: UP045
+        typer.Option(
+            "--output-format",
+            help="How to print the findings (default: concise; github inside GitHub Actions).",
+        ),
+    ] = None,
     input_format: Annotated[
         Optional[InputFormat],  # noqa: UP045
         typer.Option(
@@ -98,7 +107,7 @@ def lint(
 ) -> None:
     """Check manifests against the schema and every rule; report each problem at its line and column."""
     from encord_manifest.linter import FileResult, InputError, lint_file
-    from encord_manifest.report import reporter
+    from encord_manifest.report import ReportOptions, default_format, reporter, use_color
 
     settings = LintSettings(provider=provider)
     results: list[FileResult] = []
@@ -109,7 +118,9 @@ def lint(
         except InputError as error:
             _print_error(f"cannot read {error}")
             failed_inputs = True
-    sys.stdout.write(reporter(output_format)(results))
+    chosen = output_format or default_format()
+    options = ReportOptions(color=use_color(sys.stdout.isatty()))
+    sys.stdout.write(reporter(chosen)(results, options))
     if failed_inputs:
         raise typer.Exit(EXIT_ERROR)
     has_errors = any(d.severity.value == "error" for r in results for d in r.diagnostics)
@@ -194,14 +205,14 @@ def convert(
 def rules(
     code: Annotated[Optional[str], typer.Argument(help="Explain this code, e.g. U301.")] = None,  # noqa: UP045
     output_format: Annotated[
-        OutputFormat, typer.Option("--output-format", help="Text, or JSON for tools.")
-    ] = OutputFormat.TEXT,
+        RulesFormat, typer.Option("--output-format", help="Text, or JSON for tools.")
+    ] = RulesFormat.TEXT,
 ) -> None:
     """List every rule, or explain one with a failing and a passing example."""
     from encord_manifest.rules_doc import explain, rule_table, rules_json
 
     if code is None:
-        sys.stdout.write(rules_json(None) if output_format is OutputFormat.JSON else rule_table())
+        sys.stdout.write(rules_json(None) if output_format is RulesFormat.JSON else rule_table())
         return
     from encord_manifest.rules import all_rules
 
@@ -214,7 +225,7 @@ def rules(
         else:
             _print_error(f"unknown rule {code!r}; 'encord-manifest rules' lists them")
             raise typer.Exit(EXIT_ERROR)
-    sys.stdout.write(rules_json(key) if output_format is OutputFormat.JSON else explain(known[key]))
+    sys.stdout.write(rules_json(key) if output_format is RulesFormat.JSON else explain(known[key]))
 
 
 @app.command()

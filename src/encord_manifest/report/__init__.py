@@ -1,8 +1,14 @@
-"""Output formats: each turns the same list of results into text for one audience."""
+"""Output formats: each turns the same list of results into text for one audience.
+
+Every format is made from the one ``Diagnostic`` record; the registry below maps a format's
+name to the module that renders it, imported only when chosen.
+"""
 
 from __future__ import annotations
 
 import enum
+import importlib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -11,8 +17,29 @@ from encord_manifest.linter import FileResult
 
 
 class OutputFormat(str, enum.Enum):
+    CONCISE = "concise"
+    #: The name of `concise` before there were other text formats; kept working.
     TEXT = "text"
+    FULL = "full"
     JSON = "json"
+    JSON_LINES = "json-lines"
+    GITHUB = "github"
+    SARIF = "sarif"
+    JUNIT = "junit"
+    GITLAB = "gitlab"
+
+
+_MODULES = {
+    OutputFormat.CONCISE: "text",
+    OutputFormat.TEXT: "text",
+    OutputFormat.FULL: "full",
+    OutputFormat.JSON: "json",
+    OutputFormat.JSON_LINES: "json_lines",
+    OutputFormat.GITHUB: "github",
+    OutputFormat.SARIF: "sarif",
+    OutputFormat.JUNIT: "junit",
+    OutputFormat.GITLAB: "gitlab",
+}
 
 
 @dataclass(frozen=True)
@@ -33,12 +60,28 @@ class Summary:
         )
 
 
-Reporter = Callable[[Sequence[FileResult]], str]
+@dataclass(frozen=True)
+class ReportOptions:
+    #: ANSI colours (text formats only).
+    color: bool = False
+
+
+Reporter = Callable[[Sequence[FileResult], ReportOptions], str]
 
 
 def reporter(output_format: OutputFormat) -> Reporter:
-    if output_format is OutputFormat.JSON:
-        from encord_manifest.report.json import render
-    else:
-        from encord_manifest.report.text import render
+    module = importlib.import_module(f"encord_manifest.report.{_MODULES[output_format]}")
+    render: Reporter = module.render
     return render
+
+
+def default_format(environ: dict[str, str] | None = None) -> OutputFormat:
+    """`github` inside GitHub Actions (annotations on the pull request), else `concise`."""
+    environ = dict(os.environ) if environ is None else environ
+    return OutputFormat.GITHUB if environ.get("GITHUB_ACTIONS") == "true" else OutputFormat.CONCISE
+
+
+def use_color(stream_is_terminal: bool, environ: dict[str, str] | None = None) -> bool:
+    """Colour on a terminal unless NO_COLOR is set (https://no-color.org)."""
+    environ = dict(os.environ) if environ is None else environ
+    return stream_is_terminal and not environ.get("NO_COLOR")

@@ -10,7 +10,7 @@ import orjson
 from encord_manifest import __version__
 from encord_manifest.diagnostics import Diagnostic
 from encord_manifest.linter import FileResult
-from encord_manifest.report import Summary
+from encord_manifest.report import ReportOptions, Summary
 
 
 def diagnostic_record(diagnostic: Diagnostic) -> dict[str, Any]:
@@ -40,7 +40,7 @@ def diagnostic_record(diagnostic: Diagnostic) -> dict[str, Any]:
     return record
 
 
-def render(results: Sequence[FileResult]) -> str:
+def render(results: Sequence[FileResult], options: ReportOptions | None = None) -> str:
     summary = Summary.of(results)
     document = {
         "version": __version__,

@@ -1,17 +1,32 @@
-"""`path:line:col: CODE message`, one finding a line, then a summary line."""
+"""`concise`: `path:line:col: CODE message`, one finding a line, then a summary line."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from encord_manifest.diagnostics import Diagnostic
+from encord_manifest.diagnostics import Diagnostic, Severity
 from encord_manifest.linter import FileResult
-from encord_manifest.report import Summary
+from encord_manifest.report import ReportOptions, Summary
+
+_RESET = "\033[0m"
+_BOLD = "\033[1m"
+_SEVERITY_COLOR = {
+    Severity.ERROR: "\033[1;31m",
+    Severity.WARNING: "\033[1;33m",
+    Severity.INFO: "\033[1;34m",
+}
 
 
-def line_of(diagnostic: Diagnostic) -> str:
+def paint(text: str, style: str, options: ReportOptions) -> str:
+    return f"{style}{text}{_RESET}" if options.color else text
+
+
+def line_of(diagnostic: Diagnostic, options: ReportOptions | None = None) -> str:
+    options = options or ReportOptions()
     span = diagnostic.span
-    text = f"{diagnostic.path}:{span.line}:{span.column}: {diagnostic.code} {diagnostic.message}"
+    where = paint(f"{diagnostic.path}:{span.line}:{span.column}:", _BOLD, options)
+    code = paint(diagnostic.code, _SEVERITY_COLOR[diagnostic.severity], options)
+    text = f"{where} {code} {diagnostic.message}"
     if diagnostic.related_span is not None:
         text += f" (first at {diagnostic.related_span.line}:{diagnostic.related_span.column})"
     if diagnostic.hint:
@@ -19,8 +34,8 @@ def line_of(diagnostic: Diagnostic) -> str:
     return text
 
 
-def render(results: Sequence[FileResult]) -> str:
-    lines = [line_of(d) for result in results for d in result.diagnostics]
+def render(results: Sequence[FileResult], options: ReportOptions | None = None) -> str:
+    lines = [line_of(d, options) for result in results for d in result.diagnostics]
     lines.append(summary_line(Summary.of(results)))
     return "\n".join(lines) + "\n"
 

@@ -1,0 +1,75 @@
+"""`full`: each finding with the source line it is about and a caret under the place.
+
+The source is read again only for files with findings. A line too long to show (a minified
+manifest is one line of megabytes) is cut to a window around the place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from encord_manifest.diagnostics import Diagnostic
+from encord_manifest.linter import FileResult
+from encord_manifest.report import ReportOptions, Summary
+from encord_manifest.report.text import line_of, paint, summary_line
+
+_CSV_LINES = re.compile(r"\r\n|\r|\n")
+#: Characters shown of a source line at most, around the place.
+WINDOW = 100
+_CARET_STYLE = "\033[1;31m"
+
+
+def render(results: Sequence[FileResult], options: ReportOptions | None = None) -> str:
+    options = options or ReportOptions()
+    blocks = []
+    for result in results:
+        lines = _source_lines(result.path) if result.diagnostics else None
+        for diagnostic in result.diagnostics:
+            blocks.append(_block(diagnostic, lines, options))
+    blocks.append(summary_line(Summary.of(results)) + "\n")
+    return "\n".join(blocks)
+
+
+def _block(diagnostic: Diagnostic, lines: list[str] | None, options: ReportOptions) -> str:
+    text = line_of(diagnostic, options) + "\n"
+    span = diagnostic.span
+    if lines is None or not 1 <= span.line <= len(lines):
+        return text
+    source = lines[span.line - 1].rstrip("\r\n")
+    start = span.column - 1
+    end = span.end_column - 1 if span.end_line == span.line else len(source)
+    end = max(end, start + 1)
+    shown, offset = _window(source, start, end)
+    number = str(span.line)
+    gutter = " " * len(number)
+    caret = " " * (start - offset) + "^" * max(1, min(end, offset + len(shown)) - start)
+    return (
+        text
+        + f"{gutter} |\n"
+        + f"{number} | {_printable(shown)}\n"
+        + f"{gutter} | {paint(caret, _CARET_STYLE, options)}\n"
+    )
+
+
+def _window(source: str, start: int, end: int) -> tuple[str, int]:
+    """At most WINDOW characters of the line around [start, end), and where they begin."""
+    if len(source) <= WINDOW:
+        return source, 0
+    begin = max(0, min(start - WINDOW // 4, len(source) - WINDOW))
+    return source[begin : begin + WINDOW], begin
+
+
+def _printable(text: str) -> str:
+    """Tabs and control characters as one visible character each, so the caret stays aligned."""
+    return "".join(c if c.isprintable() else " " if c == "\t" else "\ufffd" for c in text)
+
+
+def _source_lines(path: str) -> list[str] | None:
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig", errors="replace")
+    except OSError:
+        return None  # standard input, or a file gone since: the findings alone
+    # Lines as the sources count them: CSV ends lines at CR, LF or CRLF, JSON at LF.
+    return _CSV_LINES.split(text) if path.lower().endswith(".csv") else text.split("\n")

@@ -1,0 +1,48 @@
+"""`github`: workflow commands that GitHub Actions shows as annotations on the pull request.
+
+GitHub shows at most 10 annotations of each level per step, so the plain list (the `concise`
+lines, which also read well in the raw log) and the summary follow the annotations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from encord_manifest.diagnostics import Diagnostic, Severity
+from encord_manifest.linter import FileResult
+from encord_manifest.report import ReportOptions
+from encord_manifest.report.text import render as render_concise
+
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def escape_data(text: str) -> str:
+    """The message of a workflow command: %, CR and LF would end or corrupt it."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A property value: also ':' and ',', which separate properties."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(diagnostic: Diagnostic) -> str:
+    span = diagnostic.span
+    properties = {
+        "file": diagnostic.path,
+        "line": span.line,
+        "endLine": span.end_line,
+        "col": span.column,
+        "endColumn": span.end_column,
+        "title": f"encord-manifest {diagnostic.code} ({diagnostic.rule})",
+    }
+    joined = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
+    message = f"{diagnostic.code} {diagnostic.message}"
+    if diagnostic.hint:
+        message += f" ({diagnostic.hint})"
+    return f"::{_LEVEL[diagnostic.severity]} {joined}::{escape_data(message)}"
+
+
+def render(results: Sequence[FileResult], options: ReportOptions | None = None) -> str:
+    annotations = "".join(annotation(d) + "\n" for result in results for d in result.diagnostics)
+    return annotations + render_concise(results, ReportOptions(color=False))
