@@ -154,3 +154,22 @@ def test_huge_single_line_file_with_a_finding(tmp_path: Path) -> None:
     assert len(lines) == 1
     column = int(lines[0].split(":")[2])
     assert text[column - 1 :].startswith('"https://b.s3.amazonaws.com/x y.jpg"')
+
+
+def test_exit_zero_strict_quiet_and_statistics() -> None:
+    warned = "fixtures/csv/invalid/C711-series-rows-interleaved.csv"
+    failed = "fixtures/csv/examples/spreadsheet-export-with-mistakes.csv"
+    assert run_cli("lint", warned).returncode == 0
+    assert run_cli("lint", "--strict", warned).returncode == 1
+    assert run_cli("lint", "--exit-zero", failed).returncode == 0
+    assert run_cli("lint", "--exit-zero", "no-such-file.json").returncode == 2
+    quiet = run_cli("lint", "-q", failed)
+    assert quiet.returncode == 1 and "Found" not in quiet.stdout
+    assert quiet.stdout.count("\n") == 7
+    clean = run_cli("lint", "-q", "fixtures/csv/valid/otc-every-section-type.csv")
+    assert clean.stdout == "" and clean.returncode == 0
+    stats = run_cli("lint", "--statistics", failed).stdout.splitlines()
+    assert stats[0] == "2 C711 csv-group-split (warning)"
+    assert stats[-1] == "Found 5 errors, 2 warnings in 1 file."
+    as_json = json.loads(run_cli("lint", "--statistics", "--output-format", "json", failed).stdout)
+    assert sum(row["count"] for row in as_json) == 7

@@ -104,6 +104,16 @@ def lint(
             "--format", help="Read the files as this format (default: by extension, else JSON)."
         ),
     ] = None,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 even when there are errors.")
+    ] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the run too.")] = False,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Count the findings per code instead.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print the findings and nothing else.")
+    ] = False,
 ) -> None:
     """Check manifests against the schema and every rule; report each problem at its line and column."""
     from encord_manifest.linter import FileResult, InputError, lint_file
@@ -119,12 +129,18 @@ def lint(
             _print_error(f"cannot read {error}")
             failed_inputs = True
     chosen = output_format or default_format()
-    options = ReportOptions(color=use_color(sys.stdout.isatty()))
-    sys.stdout.write(reporter(chosen)(results, options))
+    options = ReportOptions(color=use_color(sys.stdout.isatty()), quiet=quiet)
+    if statistics:
+        from encord_manifest.report.statistics import render as render_statistics
+
+        sys.stdout.write(render_statistics(results, options, chosen))
+    else:
+        sys.stdout.write(reporter(chosen)(results, options))
     if failed_inputs:
         raise typer.Exit(EXIT_ERROR)
-    has_errors = any(d.severity.value == "error" for r in results for d in r.diagnostics)
-    raise typer.Exit(EXIT_FINDINGS if has_errors else EXIT_CLEAN)
+    failing = {"error", "warning"} if strict else {"error"}
+    has_failures = any(d.severity.value in failing for r in results for d in r.diagnostics)
+    raise typer.Exit(EXIT_FINDINGS if has_failures and not exit_zero else EXIT_CLEAN)
 
 
 def _delimiter(value: str | None) -> str | None:

@@ -64,6 +64,8 @@ class Summary:
 class ReportOptions:
     #: ANSI colours (text formats only).
     color: bool = False
+    #: The findings and nothing else: no summary line (text formats only).
+    quiet: bool = False
 
 
 Reporter = Callable[[Sequence[FileResult], ReportOptions], str]

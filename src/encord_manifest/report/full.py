@@ -28,7 +28,8 @@ def render(results: Sequence[FileResult], options: ReportOptions | None = None) 
         lines = _source_lines(result.path) if result.diagnostics else None
         for diagnostic in result.diagnostics:
             blocks.append(_block(diagnostic, lines, options))
-    blocks.append(summary_line(Summary.of(results)) + "\n")
+    if not options.quiet:
+        blocks.append(summary_line(Summary.of(results)) + "\n")
     return "\n".join(blocks)
 
 

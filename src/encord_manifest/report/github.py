@@ -45,4 +45,5 @@ def annotation(diagnostic: Diagnostic) -> str:
 
 def render(results: Sequence[FileResult], options: ReportOptions | None = None) -> str:
     annotations = "".join(annotation(d) + "\n" for result in results for d in result.diagnostics)
-    return annotations + render_concise(results, ReportOptions(color=False))
+    quiet = options.quiet if options else False
+    return annotations + render_concise(results, ReportOptions(color=False, quiet=quiet))

@@ -35,9 +35,11 @@ def line_of(diagnostic: Diagnostic, options: ReportOptions | None = None) -> str
 
 
 def render(results: Sequence[FileResult], options: ReportOptions | None = None) -> str:
+    options = options or ReportOptions()
     lines = [line_of(d, options) for result in results for d in result.diagnostics]
-    lines.append(summary_line(Summary.of(results)))
-    return "\n".join(lines) + "\n"
+    if not options.quiet:
+        lines.append(summary_line(Summary.of(results)))
+    return "".join(line + "\n" for line in lines)
 
 
 def summary_line(summary: Summary) -> str:
