@@ -13,12 +13,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from encord_manifest import spec
-from encord_manifest.convert import csv_refusals, to_csv_text, to_json_text
+from encord_manifest.convert import csv_refusals, to_csv_text, to_json_bytes
 from encord_manifest.sources.csv_source import load_csv
 from encord_manifest.sources.json_source import load_json
 from tests.helpers import CSV_CONVERSIONS, CSV_REFUSED, run_cli
 
 H = "https://radiology.obs.eu-de.otc.t-systems.com"
+
+
+def to_json_text(data: dict[str, Any]) -> str:
+    return to_json_bytes(data).decode("utf-8")
+
+
 CLEAN_CSV = f"ObjectUrl,Image title\n{H}/a.jpg,A\n{H}/b.jpg,B\n"
 
 

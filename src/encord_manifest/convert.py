@@ -42,10 +42,6 @@ def to_json_bytes(data: dict[str, Any]) -> bytes:
         return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def to_json_text(data: dict[str, Any]) -> str:
-    return to_json_bytes(data).decode("utf-8")
-
-
 @dataclass(frozen=True)
 class Refusal:
     """Something in a JSON manifest that CSV cannot carry."""

@@ -12,6 +12,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from encord_manifest.diagnostics import Pointer, Span
 from encord_manifest.document import Request
@@ -48,8 +49,12 @@ class RecordMap:
     entries: dict[str, array[int] | list[array[int]]]
 
     def section_of(self, record: int) -> Section:
-        headers = [section.header_record for section in self.sections]
-        return self.sections[bisect_right(headers, record) - 1]
+        return self.sections[bisect_right(self._header_records, record) - 1]
+
+    @cached_property
+    def _header_records(self) -> list[int]:
+        """Made once the map is complete (the builder hands it over after the last row)."""
+        return [section.header_record for section in self.sections]
 
 
 class CsvLocator:
