@@ -7,15 +7,20 @@ input or internal failure. Findings go to stdout, problems with the run to stder
 from __future__ import annotations
 
 import enum
+import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional, TypeVar
 
 import typer
 
 from encord_manifest import __version__
 from encord_manifest.report import OutputFormat
-from encord_manifest.settings import LintSettings, Provider
+from encord_manifest.settings import Provider
+
+if TYPE_CHECKING:
+    from encord_manifest.config import SettingsResolver
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -89,8 +94,49 @@ def lint(
         ),
     ],
     provider: Annotated[
-        Provider, typer.Option(help="Check that URL hosts belong to this storage provider.")
-    ] = Provider.ANY,
+        Optional[Provider],  # noqa: UP045
+        typer.Option(
+            help="Check that URL hosts belong to this storage provider (default: any).",
+            show_default=False,
+        ),
+    ] = None,
+    select: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            help="Report only these codes, prefixes or rule names (comma-separated; ALL).",
+            rich_help_panel="Rule selection",
+        ),
+    ] = None,
+    extend_select: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(help="Report these too.", rich_help_panel="Rule selection"),
+    ] = None,
+    ignore: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            help="Do not report these codes, prefixes or rule names.",
+            rich_help_panel="Rule selection",
+        ),
+    ] = None,
+    config: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            help="Use this configuration file for every manifest instead of searching upward.",
+            rich_help_panel="Configuration",
+        ),
+    ] = None,
+    isolated: Annotated[
+        bool,
+        typer.Option(help="Ignore every configuration file.", rich_help_panel="Configuration"),
+    ] = False,
+    show_settings: Annotated[
+        bool,
+        typer.Option(
+            "--show-settings",
+            help="Print the settings each given manifest would be linted with, and stop.",
+            rich_help_panel="Configuration",
+        ),
+    ] = False,
     output_format: Annotated[
         Optional[OutputFormat],  # noqa: UP045
         typer.Option(
@@ -116,18 +162,29 @@ def lint(
     ] = False,
 ) -> None:
     """Check manifests against the schema and every rule; report each problem at its line and column."""
+    from encord_manifest.config import render_settings
     from encord_manifest.linter import FileResult, InputError, lint_file
     from encord_manifest.report import ReportOptions, default_format, reporter, use_color
 
-    settings = LintSettings(provider=provider)
+    resolver = _resolver(select, extend_select or [], ignore or [], provider, config, isolated)
     results: list[FileResult] = []
     failed_inputs = False
     for path in expand_paths(paths):
+        resolved = _or_usage_error(functools.partial(resolver.resolve, path))
+        if show_settings:
+            sys.stdout.write(render_settings(resolved))
+            continue
+        if resolved.excluded:
+            continue
         try:
-            results.append(lint_file(path, settings, input_format.value if input_format else None))
+            results.append(
+                lint_file(path, resolved.lint, input_format.value if input_format else None)
+            )
         except InputError as error:
             _print_error(f"cannot read {error}")
             failed_inputs = True
+    if show_settings:
+        raise typer.Exit(EXIT_CLEAN)
     chosen = output_format or default_format()
     options = ReportOptions(color=use_color(sys.stdout.isatty()), quiet=quiet)
     if statistics:
@@ -141,6 +198,37 @@ def lint(
     failing = {"error", "warning"} if strict else {"error"}
     has_failures = any(d.severity.value in failing for r in results for d in r.diagnostics)
     raise typer.Exit(EXIT_FINDINGS if has_failures and not exit_zero else EXIT_CLEAN)
+
+
+T = TypeVar("T")
+
+
+def _or_usage_error(action: Callable[[], T]) -> T:
+    """Run ``action``; a configuration problem ends the run with exit 2 and one line."""
+    from encord_manifest.config import ConfigError
+
+    try:
+        return action()
+    except ConfigError as error:
+        _print_error(str(error))
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def _resolver(
+    select: list[str] | None,
+    extend_select: list[str],
+    ignore: list[str],
+    provider: Provider | None,
+    config: Path | None = None,
+    isolated: bool = False,
+) -> SettingsResolver:
+    from encord_manifest.config import SettingsResolver, command_line_options
+
+    return _or_usage_error(
+        lambda: SettingsResolver(
+            command_line_options(select, extend_select, ignore, provider), config, isolated
+        )
+    )
 
 
 def _delimiter(value: str | None) -> str | None:
@@ -187,8 +275,12 @@ def convert(
         ),
     ] = False,
     provider: Annotated[
-        Provider, typer.Option(help="Check that URL hosts belong to this storage provider.")
-    ] = Provider.ANY,
+        Optional[Provider],  # noqa: UP045
+        typer.Option(
+            help="Check that URL hosts belong to this storage provider (default: any).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Convert a CSV manifest to JSON (or back, with --to csv); lints first, writes nothing on errors."""
     from encord_manifest.convert_command import ConvertRequest, UsageError, run_convert
@@ -204,7 +296,9 @@ def convert(
         skip_duplicate_urls=skip_duplicate_urls,
         force=force,
         check=check,
-        settings=LintSettings(provider=provider),
+        settings=_or_usage_error(
+            lambda: _resolver(None, [], [], provider).settings_for(input_path)
+        ),
     )
     try:
         status = run_convert(request, sys.stdout, sys.stderr)

@@ -15,6 +15,7 @@ from encord_manifest.diagnostics import (
     Diagnostic,
     Finding,
     Pointer,
+    Severity,
     Span,
     format_pointer,
 )
@@ -117,7 +118,10 @@ def lint_document(document: Document, settings: LintSettings) -> FileResult:
             view = ManifestView(document.data, document.size, document.rows_dropped)
             for check in family_checks():
                 findings.extend(check(view, settings))
-    return FileResult(document.path, _diagnostics(document, findings))
+    if settings.disabled:
+        # Before locating: an ignored finding costs no position search.
+        findings = [f for f in findings if f.code not in settings.disabled]
+    return FileResult(document.path, _diagnostics(document, findings, dict(settings.severities)))
 
 
 @contextmanager
@@ -134,7 +138,9 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _diagnostics(document: Document, findings: list[Finding]) -> list[Diagnostic]:
+def _diagnostics(
+    document: Document, findings: list[Finding], severities: dict[str, Severity]
+) -> list[Diagnostic]:
     rules = all_rules()
     spans = _locate(document, findings)
     diagnostics = []
@@ -153,7 +159,7 @@ def _diagnostics(document: Document, findings: list[Finding]) -> list[Diagnostic
                 path=document.path,
                 code=rule.code,
                 rule=rule.name,
-                severity=rule.severity,
+                severity=severities.get(rule.code, rule.severity),
                 message=finding.message,
                 span=span,
                 pointer=format_pointer(finding.pointer),

@@ -1,4 +1,4 @@
-"""What a lint run is asked to do, apart from how it was asked (CLI today, config files later)."""
+"""What a lint run is asked to do, apart from how it was asked (command line or config file)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 
 from encord_manifest import spec
+from encord_manifest.diagnostics import Severity
 
 
 class Provider(str, enum.Enum):
@@ -18,9 +19,19 @@ class Provider(str, enum.Enum):
     AZURE = "azure"
 
 
+#: Codes that say a file could not be read at all. They cannot be ignored or softened: a
+#: manifest that cannot be parsed has no other findings to hide behind (ruff does the same
+#: with syntax errors).
+UNREADABLE_CODES = frozenset({"F001", "F002", "F005", "C701"})
+
+
 @dataclass(frozen=True)
 class LintSettings:
     provider: Provider = Provider.ANY
     #: Plan limits (spec section 3): above these, a warning.
     max_entries: int = spec.DEFAULT_MAX_ENTRIES
     max_file_bytes: int = spec.DEFAULT_MAX_FILE_BYTES
+    #: Codes not reported for this file (select, ignore, per-file-ignores resolved).
+    disabled: frozenset[str] = frozenset()
+    #: Severities that replace a rule's default, code by code.
+    severities: tuple[tuple[str, Severity], ...] = ()
