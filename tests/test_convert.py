@@ -144,6 +144,49 @@ def test_check_compares_without_writing(tmp_path: Path) -> None:
     assert run_cli("convert", str(source), "--check").returncode == 2  # nothing to compare
 
 
+def test_sync_keeps_each_csv_json_beside_it_and_fails_when_it_writes(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.csv", tmp_path / "sub" / "b.csv"
+    second.parent.mkdir()
+    first.write_text(CLEAN_CSV)
+    second.write_text(CLEAN_CSV.replace("A", "Z"))
+    (tmp_path / "a.json").write_text(csv_to_json(CLEAN_CSV))  # already in sync
+    done = run_cli("convert", "--sync", str(first), str(second))
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"{second}: wrote {tmp_path / 'sub' / 'b.json'}\n"
+    assert (tmp_path / "sub" / "b.json").read_text() == csv_to_json(CLEAN_CSV.replace("A", "Z"))
+    again = run_cli("convert", "--sync", str(first), str(second))
+    assert (again.returncode, again.stderr) == (0, "")
+    second.write_text(CLEAN_CSV)
+    check = run_cli("convert", "--sync", "--check", str(first), str(second))
+    assert check.returncode == 1 and "b.json: out of date" in check.stderr
+    assert '"Z' in (tmp_path / "sub" / "b.json").read_text()  # --check writes nothing
+
+
+def test_sync_reports_every_file_and_converts_the_good_ones(tmp_path: Path) -> None:
+    bad, good = tmp_path / "bad.csv", tmp_path / "good.csv"
+    bad.write_text(f"ObjectUrl\n{H}/a b.mp4\n")
+    good.write_text(CLEAN_CSV)
+    done = run_cli("convert", "--sync", str(bad), str(good))
+    assert (
+        done.returncode == 1 and "U301" in done.stderr and "bad.csv: not converted" in done.stderr
+    )
+    assert not (tmp_path / "bad.json").exists() and (tmp_path / "good.json").is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["a.csv", "b.csv"], "convert takes one INPUT; --sync converts several"),
+        (["--sync", "-"], "--sync writes beside each input file; it takes no -o and no stdin"),
+        (["--sync", "a.csv", "-o", "x.json"], "--sync writes beside each input file"),
+    ],
+)
+def test_sync_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    (tmp_path / "a.csv").write_text(CLEAN_CSV)
+    done = run_cli("convert", *args, cwd=tmp_path)
+    assert done.returncode == 2 and message in done.stderr and not list(tmp_path.glob("*.json"))
+
+
 def test_delimiter_option(tmp_path: Path) -> None:
     source = tmp_path / "m.csv"
     source.write_text(CLEAN_CSV.replace(",", ";"))

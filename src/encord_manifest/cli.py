@@ -243,8 +243,12 @@ def _delimiter(value: str | None) -> str | None:
 
 @app.command()
 def convert(
-    input_path: Annotated[
-        str, typer.Argument(metavar="INPUT", help="The manifest to convert; '-' reads stdin.")
+    input_paths: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="INPUT...",
+            help="The manifest to convert ('-' reads stdin); with --sync, any number of them.",
+        ),
     ],
     output: Annotated[
         Optional[str],  # noqa: UP045
@@ -274,6 +278,13 @@ def convert(
             help="Write nothing; exit 1 when OUTPUT is missing or differs from the result."
         ),
     ] = False,
+    sync: Annotated[
+        bool,
+        typer.Option(
+            help="Keep each input's conversion beside it (m.csv -> m.json); exit 1 when one "
+            "was written (the pre-commit hook).",
+        ),
+    ] = False,
     provider: Annotated[
         Optional[Provider],  # noqa: UP045
         typer.Option(
@@ -287,28 +298,33 @@ def convert(
     from encord_manifest.linter import InputError
     from encord_manifest.writing import OutputError
 
-    request = ConvertRequest(
-        input=input_path,
-        output=output,
-        to=to.value if to else None,
-        input_format=input_format.value if input_format else None,
-        delimiter=_delimiter(delimiter),
-        skip_duplicate_urls=skip_duplicate_urls,
-        force=force,
-        check=check,
-        settings=_or_usage_error(
-            lambda: _resolver(None, [], [], provider).settings_for(input_path)
-        ),
-    )
-    try:
-        status = run_convert(request, sys.stdout, sys.stderr)
-    except UsageError as error:
-        _print_error(str(error))
-        raise typer.Exit(EXIT_ERROR) from None
-    except (InputError, OutputError) as error:
-        _print_error(f"cannot {'read' if isinstance(error, InputError) else 'write'} {error}")
-        raise typer.Exit(EXIT_ERROR) from None
-    raise typer.Exit(status)
+    if len(input_paths) > 1 and not sync:
+        _print_error("convert takes one INPUT; --sync converts several, each beside itself")
+        raise typer.Exit(EXIT_ERROR)
+    resolver = _resolver(None, [], [], provider)
+    statuses = []
+    for input_path in input_paths:
+        request = ConvertRequest(
+            input=input_path,
+            output=output,
+            to=to.value if to else None,
+            input_format=input_format.value if input_format else None,
+            delimiter=_delimiter(delimiter),
+            skip_duplicate_urls=skip_duplicate_urls,
+            force=force,
+            check=check,
+            sync=sync,
+            settings=_or_usage_error(functools.partial(resolver.settings_for, input_path)),
+        )
+        try:
+            statuses.append(run_convert(request, sys.stdout, sys.stderr))
+        except UsageError as error:
+            _print_error(str(error))
+            raise typer.Exit(EXIT_ERROR) from None
+        except (InputError, OutputError) as error:
+            _print_error(f"cannot {'read' if isinstance(error, InputError) else 'write'} {error}")
+            statuses.append(EXIT_ERROR)
+    raise typer.Exit(max(statuses))
 
 
 @app.command()

@@ -36,6 +36,9 @@ class ConvertRequest:
     skip_duplicate_urls: bool = False
     force: bool = False
     check: bool = False
+    #: Write the output beside the input (``m.csv`` -> ``m.json``), and count a write as a
+    #: change to report (exit 1), as fixer hooks do: pre-commit then shows the new file.
+    sync: bool = False
     settings: LintSettings = field(default_factory=LintSettings)
 
 
@@ -45,6 +48,8 @@ def run_convert(request: ConvertRequest, out: TextIO, err: TextIO) -> int:
 
     source, target = _formats(request)
     output = Path(request.output) if request.output else None
+    if request.sync:
+        output = beside(request.input, target)
     if output is not None and request.input != "-" and same_file(Path(request.input), output):
         raise UsageError(f"{request.output} is the input file; conversion never replaces it")
     document = load_file(request.input, source, request.delimiter)
@@ -80,7 +85,14 @@ def run_convert(request: ConvertRequest, out: TextIO, err: TextIO) -> int:
     if not unchanged:
         write_atomically(output, content)
         print(f"{document.path}: wrote {output}", file=err)
+        if request.sync:
+            return EXIT_FINDINGS
     return status
+
+
+def beside(input: str, target: SourceFormat) -> Path:
+    """Where ``--sync`` keeps the conversion of a file: same name, the target's extension."""
+    return Path(input).with_suffix(f".{target}")
 
 
 def _formats(request: ConvertRequest) -> tuple[SourceFormat, SourceFormat]:
@@ -92,8 +104,10 @@ def _formats(request: ConvertRequest) -> tuple[SourceFormat, SourceFormat]:
         raise UsageError("--delimiter applies to CSV input only")
     if request.skip_duplicate_urls and target != "json":
         raise UsageError("--skip-duplicate-urls applies to JSON output only; CSV has no flags")
-    if request.check and request.output is None:
-        raise UsageError("--check needs the output file to compare with: -o OUTPUT")
+    if request.sync and (request.input == "-" or request.output is not None):
+        raise UsageError("--sync writes beside each input file; it takes no -o and no stdin")
+    if request.check and request.output is None and not request.sync:
+        raise UsageError("--check needs the output file to compare with: -o OUTPUT (or --sync)")
     return source, target
 
 
