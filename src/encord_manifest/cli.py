@@ -21,6 +21,8 @@ from encord_manifest.settings import Provider
 
 if TYPE_CHECKING:
     from encord_manifest.config import SettingsResolver
+    from encord_manifest.fix_command import FixTally
+    from encord_manifest.linter import SourceFormat
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -160,15 +162,41 @@ def lint(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print the findings and nothing else.")
     ] = False,
+    fix: Annotated[
+        bool,
+        typer.Option(
+            "--fix",
+            help="Apply the safe fixes ([*] in the output) to the files, then report what remains.",
+            rich_help_panel="Fixes",
+        ),
+    ] = False,
+    diff: Annotated[
+        bool,
+        typer.Option(
+            "--diff",
+            help="Print the safe fixes as a unified diff and write nothing; exit 1 if there are any.",
+            rich_help_panel="Fixes",
+        ),
+    ] = False,
 ) -> None:
     """Check manifests against the schema and every rule; report each problem at its line and column."""
     from encord_manifest.config import render_settings
+    from encord_manifest.fix_command import FixTally, fix_file
     from encord_manifest.linter import FileResult, InputError, lint_file
     from encord_manifest.report import ReportOptions, default_format, reporter, use_color
+    from encord_manifest.writing import OutputError
 
+    if fix and diff:
+        _print_error("--fix writes the fixes, --diff shows them; choose one")
+        raise typer.Exit(EXIT_ERROR)
+    if fix and "-" in paths:
+        _print_error("--fix cannot write standard input back; use --diff to see the fixes")
+        raise typer.Exit(EXIT_ERROR)
     resolver = _resolver(select, extend_select or [], ignore or [], provider, config, isolated)
     results: list[FileResult] = []
     failed_inputs = False
+    tally = FixTally()
+    forced_format = _forced_format(input_format)
     for path in expand_paths(paths):
         resolved = _or_usage_error(functools.partial(resolver.resolve, path))
         if show_settings:
@@ -177,14 +205,33 @@ def lint(
         if resolved.excluded:
             continue
         try:
-            results.append(
-                lint_file(path, resolved.lint, input_format.value if input_format else None)
-            )
+            if fix or diff:
+                results.append(
+                    fix_file(
+                        path,
+                        resolved.lint,
+                        forced_format,
+                        write=fix,
+                        out=sys.stdout,
+                        err=sys.stderr,
+                        tally=tally,
+                    )
+                )
+            else:
+                results.append(lint_file(path, resolved.lint, forced_format))
         except InputError as error:
             _print_error(f"cannot read {error}")
             failed_inputs = True
+        except OutputError as error:
+            _print_error(f"cannot write {error}")
+            failed_inputs = True
     if show_settings:
         raise typer.Exit(EXIT_CLEAN)
+    if diff:
+        _print_diff_summary(tally)
+        raise typer.Exit(
+            EXIT_ERROR if failed_inputs else EXIT_FINDINGS if tally.fixes else EXIT_CLEAN
+        )
     chosen = output_format or default_format()
     options = ReportOptions(color=use_color(sys.stdout.isatty()), quiet=quiet)
     if statistics:
@@ -198,6 +245,20 @@ def lint(
     failing = {"error", "warning"} if strict else {"error"}
     has_failures = any(d.severity.value in failing for r in results for d in r.diagnostics)
     raise typer.Exit(EXIT_FINDINGS if has_failures and not exit_zero else EXIT_CLEAN)
+
+
+def _forced_format(input_format: InputFormat | None) -> SourceFormat | None:
+    if input_format is None:
+        return None
+    return "csv" if input_format is InputFormat.CSV else "json"
+
+
+def _print_diff_summary(tally: FixTally) -> None:
+    if tally.fixes:
+        files = f"{tally.files} file{'s' if tally.files > 1 else ''}"
+        print(f"Would fix {tally.fixes} in {files}; apply with --fix.", file=sys.stderr)
+    else:
+        print("Nothing to fix.", file=sys.stderr)
 
 
 T = TypeVar("T")

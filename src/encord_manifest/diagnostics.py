@@ -24,6 +24,29 @@ class Severity(str, enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class Change:
+    """One change to a document, by pointer; the source format turns it into a text edit.
+
+    ``target`` "key": rename the key at ``pointer`` to ``text``. ``target`` "value": replace
+    the value at ``pointer`` with the string ``text``, or remove that list element when
+    ``text`` is None.
+    """
+
+    pointer: Pointer
+    target: Target
+    text: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A safe, mechanical repair a rule offers for its finding (applied by ``--fix``)."""
+
+    #: What the fix does, in the imperative: "percent-encode the whitespace".
+    description: str
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """What a rule reports: a code at a place in the document, not yet given a line."""
 
@@ -36,6 +59,7 @@ class Finding:
     span: Span | None = None
     #: Another place the finding refers to ("first listed at ...").
     related: Pointer | None = None
+    fix: Fix | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +89,8 @@ class Diagnostic:
     hint: str | None = None
     related_pointer: str | None = None
     related_span: Span | None = None
+    #: Set only where the file's format can apply it.
+    fix: Fix | None = None
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.span.line, self.span.column, self.code, self.pointer)

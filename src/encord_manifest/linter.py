@@ -143,6 +143,8 @@ def _diagnostics(
 ) -> list[Diagnostic]:
     rules = all_rules()
     spans = _locate(document, findings)
+    # Fixes are text edits, which only the JSON source knows how to make.
+    fixable = document.format == "json"
     diagnostics = []
     for finding in findings:
         rule = rules[finding.code]
@@ -168,6 +170,7 @@ def _diagnostics(
                 if finding.related is not None
                 else None,
                 related_span=related_span,
+                fix=finding.fix if fixable else None,
             )
         )
     diagnostics.sort(key=Diagnostic.sort_key)

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from encord_manifest import spec
-from encord_manifest.diagnostics import Finding, Pointer
-from encord_manifest.rules import groups, metadata, structure
+from encord_manifest.diagnostics import Finding, Fix, Pointer
+from encord_manifest.rules import groups, metadata, rename_key_fix, structure
 from encord_manifest.suggest import suggest_key
 
 SCHEMA_FILE = "manifest.schema.json"
@@ -161,6 +161,7 @@ def _unknown_keys(error: Any, path: Pointer) -> Iterator[Finding]:
                 pointer,
                 f"unknown top-level key {key!r}; its entries would be ignored",
                 hint,
+                rename_key_fix(pointer, hint, instance) if hint else None,
             )
         elif len(path) == 2 and key in spec.SYSTEM_FIELDS:
             yield _keyed(
@@ -176,33 +177,48 @@ def _unknown_keys(error: Any, path: Pointer) -> Iterator[Finding]:
                 f"{spec.ENTRY_NOUN[str(list_key)]} entries list their files as objectUrl_0, objectUrl_1, ...; "
                 "objectUrl is not one of them",
                 "rename to 'objectUrl_0'" if not _has_positional(instance) else None,
+                rename_key_fix(pointer, "objectUrl_0", instance)
+                if not _has_positional(instance)
+                else None,
             )
         elif is_group and key.startswith(spec.POSITIONAL_PREFIX):
+            renumbered = _renumbered(key)
             yield _keyed(
                 groups.INVALID_POSITIONAL_KEY,
                 pointer,
                 f"{key!r} is not a position: the number after objectUrl_ must be 0, 1, 2, ... "
                 "without sign or leading zeros",
-                _renumbered(key),
+                f"rename to {renumbered!r}" if renumbered else None,
+                rename_key_fix(pointer, renumbered, instance) if renumbered else None,
             )
         elif len(path) == 3 and str(path[2]).endswith("Metadata"):
             hint = suggest_key(key, allowed)
             yield _keyed(
-                metadata.METADATA_UNKNOWN_KEY, pointer, f"unknown key {key!r} in {path[2]}", hint
+                metadata.METADATA_UNKNOWN_KEY,
+                pointer,
+                f"unknown key {key!r} in {path[2]}",
+                hint,
+                rename_key_fix(pointer, hint, instance) if hint else None,
             )
         else:
             hint = suggest_key(key, allowed, positional=is_group)
             noun = spec.ENTRY_NOUN.get(str(list_key), "")
             where = f"{_a(noun)} {noun} entry" if len(path) == 2 else str(path[-1])
             yield _keyed(
-                structure.UNKNOWN_ENTRY_KEY, pointer, f"unknown key {key!r} in {where}", hint
+                structure.UNKNOWN_ENTRY_KEY,
+                pointer,
+                f"unknown key {key!r} in {where}",
+                hint,
+                rename_key_fix(pointer, hint, instance) if hint else None,
             )
 
 
-def _keyed(code: str, pointer: Pointer, message: str, hint: str | None) -> Finding:
+def _keyed(
+    code: str, pointer: Pointer, message: str, hint: str | None, fix: Fix | None = None
+) -> Finding:
     if hint and not hint.startswith("rename"):
         hint = f"did you mean {hint!r}?"
-    return Finding(code, pointer, message, target="key", hint=hint)
+    return Finding(code, pointer, message, target="key", hint=hint, fix=fix)
 
 
 def _has_positional(instance: dict[str, Any]) -> bool:
@@ -212,7 +228,7 @@ def _has_positional(instance: dict[str, Any]) -> bool:
 def _renumbered(key: str) -> str | None:
     digits = key[len(spec.POSITIONAL_PREFIX) :]
     if digits.isdigit():
-        return f"rename to 'objectUrl_{int(digits)}'"
+        return f"objectUrl_{int(digits)}"
     return None
 
 

@@ -15,11 +15,11 @@ Every family module registers its rules at import; ``all_rules()`` imports them 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from encord_manifest.diagnostics import Finding, Severity
+from encord_manifest.diagnostics import Change, Finding, Fix, Pointer, Severity
 
 if TYPE_CHECKING:
     from encord_manifest.rules.view import ManifestView
@@ -45,6 +45,8 @@ class Rule:
     example_is_literal: bool = True
     #: The format the examples are written in.
     example_format: ExampleFormat = "json"
+    #: What ``--fix`` does about it, where it can do something safe; None otherwise.
+    fix: str | None = None
 
 
 _REGISTRY: dict[str, Rule] = {}
@@ -74,6 +76,7 @@ def register(
     origin: Origin = "rules",
     example_is_literal: bool = True,
     example_format: ExampleFormat = "json",
+    fix: str | None = None,
 ) -> str:
     """Add a rule to the registry; returns its code so modules can name it as a constant."""
     if code in _REGISTRY:
@@ -89,6 +92,7 @@ def register(
         origin,
         example_is_literal,
         example_format,
+        fix,
     )
     return code
 
@@ -131,3 +135,19 @@ def family_checks() -> list[CheckFunction]:
 
 def _dedent(text: str) -> str:
     return textwrap.dedent(text).strip("\n")
+
+
+# -- fixes rules offer (see diagnostics.Fix) --------------------------------------------------
+
+
+def rename_key_fix(pointer: Pointer, new_key: str, siblings: Iterable[str]) -> Fix | None:
+    """Rename the key at ``pointer``, unless the new name is taken (that would make a
+    duplicate key, which drops data: not safe)."""
+    if new_key in siblings:
+        return None
+    old_key = str(pointer[-1])
+    return Fix(f"rename {old_key!r} to {new_key!r}", (Change(pointer, "key", new_key),))
+
+
+def replace_value_fix(pointer: Pointer, text: str, description: str) -> Fix:
+    return Fix(description, (Change(pointer, "value", text),))

@@ -9,7 +9,7 @@ from itertools import accumulate
 from typing import Any
 
 from encord_manifest import spec
-from encord_manifest.diagnostics import Finding, Severity
+from encord_manifest.diagnostics import Change, Finding, Fix, Severity
 from encord_manifest.rules import family_check, register
 from encord_manifest.rules.urls import extension_of
 from encord_manifest.rules.view import GroupTable, ManifestView
@@ -47,6 +47,7 @@ INVALID_POSITIONAL_KEY = register(
     """,
     failing=f'{{"dicom_series": [{{"title": "s", "objectUrl_0": "{_U}/1.dcm", "objectUrl_01": "{_U}/2.dcm"}}]}}',
     passing=f'{{"dicom_series": [{{"title": "s", "objectUrl_0": "{_U}/1.dcm", "objectUrl_1": "{_U}/2.dcm"}}]}}',
+    fix="objectUrl_01 and the like are renamed to objectUrl_1, unless that key is there already.",
 )
 
 NO_POSITIONAL_KEYS = register(
@@ -76,6 +77,7 @@ OBJECT_URL_IN_GROUP = register(
     """,
     failing=f'{{"dicom_series": [{{"title": "s", "objectUrl": "{_U}/1.dcm"}}]}}',
     passing=f'{{"dicom_series": [{{"title": "s", "objectUrl_0": "{_U}/1.dcm"}}]}}',
+    fix="Renamed to objectUrl_0 when the entry has no positional key yet.",
 )
 
 POSITIONAL_GAP = register(
@@ -90,6 +92,7 @@ POSITIONAL_GAP = register(
     """,
     failing=f'{{"dicom_series": [{{"title": "s", "objectUrl_0": "{_U}/1.dcm", "objectUrl_2": "{_U}/3.dcm"}}]}}',
     passing=f'{{"dicom_series": [{{"title": "s", "objectUrl_0": "{_U}/1.dcm", "objectUrl_1": "{_U}/3.dcm"}}]}}',
+    fix="The files are renumbered 0, 1, 2, ... in the order of their positions.",
 )
 
 SEQUENCE_TOO_LONG = register(
@@ -167,9 +170,24 @@ def _gap(list_key: str, index: int, keys: list[str], numbers: list[int]) -> Find
             missing = f"objectUrl_{expected} to objectUrl_{number - 1} are missing"
         after = f"follows {keys[expected - 1]}" if expected else "is the first position"
         return Finding(
-            POSITIONAL_GAP, (list_key, index, key), f"{key} {after}; {missing}", target="key"
+            POSITIONAL_GAP,
+            (list_key, index, key),
+            f"{key} {after}; {missing}",
+            target="key",
+            fix=_renumbering(list_key, index, keys, numbers),
         )
     raise AssertionError("a group that is not contiguous has a gap")
+
+
+def _renumbering(list_key: str, index: int, keys: list[str], numbers: list[int]) -> Fix:
+    """Number the files 0, 1, 2, ... in the order of their positions: every rename at once,
+    so no intermediate state has two keys of one name."""
+    changes = tuple(
+        Change((list_key, index, key), "key", f"{spec.POSITIONAL_PREFIX}{position}")
+        for position, (key, number) in enumerate(zip(keys, numbers, strict=True))
+        if number != position
+    )
+    return Fix("renumber objectUrl_N from 0 without gaps", changes)
 
 
 def _sequences(table: GroupTable, entries: list[Any]) -> Iterator[Finding]:

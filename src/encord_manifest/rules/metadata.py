@@ -7,7 +7,7 @@ from typing import Any
 
 from encord_manifest import spec
 from encord_manifest.diagnostics import Finding, Pointer, Severity
-from encord_manifest.rules import family_check, register
+from encord_manifest.rules import family_check, register, rename_key_fix
 from encord_manifest.rules.view import ManifestView
 from encord_manifest.settings import LintSettings
 
@@ -58,6 +58,7 @@ METADATA_CAMEL_CASE = register(
     """,
     failing=f'{{"images": [{{{_I}, "imageMetadata": {{"mimeType": "image/jpeg", "fileSize": 1024, "width": 64, "height": 64}}}}]}}',
     passing=f'{{"images": [{{{_I}, "imageMetadata": {{"mime_type": "image/jpeg", "file_size": 1024, "width": 64, "height": 64}}}}]}}',
+    fix="Renamed to the documented key, unless that key is there already.",
 )
 
 METADATA_UNKNOWN_KEY = register(
@@ -72,6 +73,7 @@ METADATA_UNKNOWN_KEY = register(
     """,
     failing=f'{{"videos": [{{{_V}, "videoMetadata": {{{_VIDEO_METADATA}, "frame_rate": 25}}}}]}}',
     passing=f'{{"videos": [{{{_V}, "videoMetadata": {{{_VIDEO_METADATA}}}}}]}}',
+    fix="Renamed to the known key it most likely meant, unless that key is there already.",
 )
 
 CLIENT_METADATA_TYPE_MISMATCH = register(
@@ -152,6 +154,7 @@ def _camel_case(metadata: dict[str, Any], pointer: Pointer) -> Iterator[Finding]
                 f"{key!r} is the camelCase spelling; the documented key is {documented!r}",
                 target="key",
                 hint=f"rename to {documented!r}",
+                fix=rename_key_fix(pointer + (key,), documented, metadata),
             )
 
 

@@ -38,6 +38,7 @@ UNKNOWN_TOP_LEVEL_KEY = register(
     """,
     failing='{"imageGroups": [{"title": "g", "createVideo": false, "objectUrl_0": "https://b.s3.amazonaws.com/a.jpg"}]}',
     passing='{"image_groups": [{"title": "g", "createVideo": false, "objectUrl_0": "https://b.s3.amazonaws.com/a.jpg"}]}',
+    fix="Renamed to the known key it most likely meant, unless that key is there already.",
 )
 
 INVALID_TOP_LEVEL_VALUE = register(
@@ -95,6 +96,7 @@ UNKNOWN_ENTRY_KEY = register(
     """,
     failing='{"images": [{"objectURL": "https://b.s3.amazonaws.com/a.jpg"}]}',
     passing='{"images": [{"objectUrl": "https://b.s3.amazonaws.com/a.jpg"}]}',
+    fix="Renamed to the known key it most likely meant (objectURL -> objectUrl), unless that key is there already.",
 )
 
 SYSTEM_FIELD = register(

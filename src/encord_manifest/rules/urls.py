@@ -9,6 +9,7 @@ analysis (``url_problems``) is the one definition of every check, the scans only
 
 from __future__ import annotations
 
+import json
 import operator
 import os
 import re
@@ -18,11 +19,12 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from itertools import compress
 from operator import methodcaller
-from urllib.parse import unquote
+from typing import Any
+from urllib.parse import quote, unquote
 
 from encord_manifest import spec
-from encord_manifest.diagnostics import Finding, Pointer, Severity
-from encord_manifest.rules import family_check, register
+from encord_manifest.diagnostics import Change, Finding, Fix, Pointer, Severity
+from encord_manifest.rules import family_check, register, replace_value_fix
 from encord_manifest.rules.view import Column, ManifestView
 from encord_manifest.settings import LintSettings, Provider
 
@@ -40,6 +42,7 @@ URL_WHITESPACE = register(
     """,
     failing=f'{{"images": [{{"objectUrl": "{_B}/holiday photos/a.jpg"}}]}}',
     passing=f'{{"images": [{{"objectUrl": "{_B}/holiday%20photos/a.jpg"}}]}}',
+    fix="Whitespace around the URL is removed; whitespace inside it is percent-encoded.",
 )
 
 URL_INVALID_CHARACTER = register(
@@ -55,6 +58,7 @@ URL_INVALID_CHARACTER = register(
     """,
     failing=f'{{"images": [{{"objectUrl": "<{_B}/a.jpg>"}}]}}',
     passing=f'{{"images": [{{"objectUrl": "{_B}/a.jpg"}}]}}',
+    fix="A '<' before and a '>' after the URL are removed; other characters are left to you.",
 )
 
 URL_NOT_HTTPS = register(
@@ -124,6 +128,8 @@ DUPLICATE_URL = register(
     """,
     failing=f'{{"images": [{{"objectUrl": "{_B}/a.jpg"}}, {{"objectUrl": "{_B}/a.jpg"}}]}}',
     passing=f'{{"images": [{{"objectUrl": "{_B}/a.jpg"}}, {{"objectUrl": "{_B}/b.jpg"}}]}}',
+    fix="An entry that is an exact copy of an earlier entry of the same list is removed "
+    "(entries that differ in anything else are left to you).",
 )
 
 EXTENSION_MISMATCH = register(
@@ -347,8 +353,10 @@ def check(view: ManifestView, settings: LintSettings) -> Iterator[Finding]:
             syntax.update(start + i for i in suspects)
             extension.update(start + i for i in _extension_suspects(list_key, part, joined))
         for i in sorted(syntax):
-            for code, message in url_problems(column.values[i]):
-                yield Finding(code, column.pointer(i), message)
+            url = column.values[i]
+            for code, message in url_problems(url):
+                pointer = column.pointer(i)
+                yield Finding(code, pointer, message, fix=url_fix(code, url, pointer))
         for i in sorted(extension):
             problem = extension_problem(list_key, column.values[i])
             if problem is not None:
@@ -563,6 +571,50 @@ def _duplicates(view: ManifestView) -> Iterator[Finding]:
                     column.pointer(i),
                     "URL listed more than once",
                     related=first[url],
+                    fix=_copy_removal(view, column.pointer(i), first[url]),
                 )
             else:
                 first[url] = column.pointer(i)
+
+
+# --- fixes ------------------------------------------------------------------------------------
+
+
+def url_fix(code: str, url: str, pointer: Pointer) -> Fix | None:
+    """The safe repair of a URL syntax finding, if there is one."""
+    if code == URL_WHITESPACE:
+        stripped = re.sub(f"^[{WHITESPACE_CLASS}]+|[{WHITESPACE_CLASS}]+$", "", url)
+        encoded = _WHITESPACE.sub(lambda m: quote(m.group(), safe=""), stripped)
+        if encoded == stripped:
+            return replace_value_fix(pointer, encoded, "remove the whitespace around the URL")
+        return replace_value_fix(pointer, encoded, "percent-encode the whitespace")
+    if code == URL_INVALID_CHARACTER:
+        inner = url.strip(WHITESPACE_AROUND).removeprefix("<").removesuffix(">")
+        inner = inner.strip(WHITESPACE_AROUND)
+        if inner != url and "<" not in inner and ">" not in inner:
+            return replace_value_fix(pointer, inner, "remove the '<' and '>' around the URL")
+    return None
+
+
+#: ASCII whitespace, which copy-paste leaves around a "<...>" together with the brackets.
+WHITESPACE_AROUND = " \t\r\n"
+
+
+def _copy_removal(view: ManifestView, pointer: Pointer, first: Pointer) -> Fix | None:
+    """Remove the entry holding a repeated URL when it is an exact copy of the first's entry."""
+    list_key, index = pointer[0], pointer[1]
+    if first[0] != list_key or first[1] == index or not isinstance(index, int):
+        return None
+    entries = view.entries(str(list_key))
+    earlier = entries[int(first[1])]
+    if _canonical(entries[index]) != _canonical(earlier):
+        return None
+    return Fix(
+        f"remove this entry, an exact copy of entry {first[1]}",
+        (Change((list_key, index), "value", None),),
+    )
+
+
+def _canonical(entry: Any) -> str:
+    # Python's == says 1 == 1.0 == True; the manifest's meaning does not.
+    return json.dumps(entry, sort_keys=True, ensure_ascii=True)

@@ -68,7 +68,17 @@ class JsonLocator:
             self._source = self._source() or ""
         return self._source
 
+    @property
+    def text(self) -> str:
+        """The source text the offsets refer to."""
+        return self._text or ""
+
     def locate(self, requests: Iterable[Request]) -> dict[Request, Span]:
+        text = self._text
+        return to_spans(text, self.offsets(requests)) if text else {}
+
+    def offsets(self, requests: Iterable[Request]) -> dict[Request, tuple[int, int]]:
+        """Character offsets (start, end exclusive) of the requested places in the text."""
         root = _Node()
         pending = 0
         for pointer, target in set(requests):
@@ -83,7 +93,7 @@ class JsonLocator:
         walk = _Walk(text, pending, self._repeated_keys)
         with contextlib.suppress(_Done):
             walk.value(_WHITESPACE.match(text, 0).end(), self._data, root, ())  # type: ignore[union-attr]
-        return to_spans(text, walk.found)
+        return walk.found
 
 
 class _Walk:

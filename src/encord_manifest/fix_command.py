@@ -1,0 +1,68 @@
+"""`lint --fix` and `lint --diff` for one file: read, fix, write atomically or show the diff.
+
+Kept apart from the CLI like `convert_command`: a file in, the findings that remain out,
+messages to the streams given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from encord_manifest.fixes import fix_bytes
+from encord_manifest.linter import FileResult, SourceFormat, lint_bytes, read_input, source_format
+from encord_manifest.settings import LintSettings
+from encord_manifest.writing import write_atomically
+
+
+@dataclass
+class FixTally:
+    """What a run fixed (or, with --diff, would fix)."""
+
+    fixes: int = 0
+    files: int = 0
+
+
+def fix_file(
+    path: str,
+    settings: LintSettings,
+    format: SourceFormat | None,
+    *,
+    write: bool,
+    out: TextIO,
+    err: TextIO,
+    tally: FixTally,
+) -> FileResult:
+    """Fix one file; with ``write``, replace it atomically, else print the diff to ``out``.
+
+    Returns the findings that remain (with ``write``) or the file's findings as they are.
+    Raises the linter's InputError and writing's OutputError.
+    """
+    raw = read_input(path)
+    name = "<stdin>" if path == "-" else path
+    if source_format(path, format) != "json":
+        if not write:
+            print(f"{name}: not fixed: fixes are made in JSON manifests only", file=err)
+        return lint_bytes(name, raw, settings, format)
+    fixed = fix_bytes(name, raw, settings, format)
+    if fixed is None:  # not text at all: nothing to fix, the lint says why
+        return lint_bytes(name, raw, settings, format)
+    outcome, content = fixed
+    if outcome.stopped:
+        print(f"{name}: {outcome.stopped}", file=err)
+    if not outcome.changed:
+        return outcome.result if write else lint_bytes(name, raw, settings, format)
+    count = sum(outcome.applied.values())
+    tally.fixes += count
+    tally.files += 1
+    codes = ", ".join(
+        f"{code}" + (f" x{n}" if n > 1 else "") for code, n in sorted(outcome.applied.items())
+    )
+    if write:
+        write_atomically(Path(path), content)
+        print(f"{name}: fixed {count} ({codes})", file=err)
+        return outcome.result
+    out.write(outcome.diff())
+    print(f"{name}: would fix {count} ({codes})", file=err)
+    return lint_bytes(name, raw, settings, format)

@@ -1,0 +1,239 @@
+"""`lint --fix` and `--diff`: apply the fixes rules offer as minimal edits of the source text.
+
+Rules describe a fix by pointer (rename this key, replace this string, remove this element);
+here those become edits of exactly the characters concerned, so everything else in the file
+(key order, indentation, line ends, escapes, a byte order mark) stays as it was.
+
+Fixes are applied in passes, as ruff does: in each pass the file is linted, every fix whose
+edits do not touch another fix's region is applied at once, and the result is linted again,
+until nothing is left to fix. A fix's region is what it may affect: the string it replaces,
+the element it removes, or, for a key rename, the whole object holding the key (two renames
+in one object could otherwise pick the same new name). A pass that would make the file
+invalid JSON, or add a duplicate key, is thrown away and fixing stops: a fix may leave
+problems unfixed, never create them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+from encord_manifest.diagnostics import Change, Fix, Pointer
+from encord_manifest.document import Document, Request
+from encord_manifest.linter import (
+    FileResult,
+    SourceFormat,
+    lint_bytes,
+    lint_document,
+    source_format,
+)
+from encord_manifest.settings import LintSettings
+from encord_manifest.sources.encoding import UTF8_BOM, decode
+from encord_manifest.sources.json_locator import JsonLocator
+
+#: Enough for fixes that enable other fixes (a copy that becomes exact once its URL is
+#: repaired); a fixed point is normally reached in two or three.
+MAX_PASSES = 10
+
+
+@dataclass(frozen=True)
+class Edit:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class PlannedFix:
+    code: str
+    edits: tuple[Edit, ...]
+    #: Character ranges no other fix of the same pass may touch.
+    regions: tuple[tuple[int, int], ...]
+
+
+@dataclass
+class FixOutcome:
+    """A file's text before and after fixing, and the lint of the result."""
+
+    path: str
+    original: str
+    fixed: str
+    result: FileResult
+    applied: Counter[str] = field(default_factory=Counter)
+    #: Why fixing stopped early, if it did.
+    stopped: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed != self.original
+
+    def diff(self) -> str:
+        """A unified diff, as `git apply` takes it."""
+        name = self.path.lstrip("/")
+        lines = difflib.unified_diff(
+            self.original.splitlines(keepends=True),
+            self.fixed.splitlines(keepends=True),
+            fromfile=f"a/{name}",
+            tofile=f"b/{name}",
+        )
+        return "".join(
+            line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+            for line in lines
+        )
+
+
+def fix_text(
+    path: str, text: str, settings: LintSettings, format: SourceFormat | None = None
+) -> FixOutcome:
+    """Fix a manifest's text as far as it safely goes (``result`` lints the text alone)."""
+    if source_format(path, format) != "json":
+        raise ValueError("fixes are applied to JSON manifests")
+    from encord_manifest.sources.json_source import load_json_text
+
+    current = text
+    applied: Counter[str] = Counter()
+    stopped = None
+    for _ in range(MAX_PASSES + 1):
+        document = load_json_text(path, current, len(current), [])
+        result = lint_document(document, settings)
+        planned = _plan(document, result)
+        chosen = _non_overlapping(planned)
+        if not chosen:
+            break
+        candidate = _apply(current, [edit for fix in chosen for edit in fix.edits])
+        problem = _made_worse(path, current, candidate)
+        if problem is not None:
+            stopped = problem
+            break
+        current = candidate
+        applied.update(fix.code for fix in chosen)
+    else:  # pragma: no cover - a fix that keeps offering itself would be a rule bug
+        stopped = f"still fixable after {MAX_PASSES} passes"
+    # Findings of the source itself (a byte order mark) belong to the original bytes.
+    return FixOutcome(path, text, current, result, applied, stopped)
+
+
+def fix_bytes(
+    path: str, raw: bytes, settings: LintSettings, format: SourceFormat | None = None
+) -> tuple[FixOutcome, bytes] | None:
+    """Fix a file's bytes; None when they are not UTF-8 text (nothing can be fixed)."""
+    text, _ = decode(raw, bom_is_finding=False)
+    if text is None:
+        return None
+    outcome = fix_text(path, text, settings, format)
+    if not outcome.changed:
+        return outcome, raw
+    bom = UTF8_BOM if raw.startswith(UTF8_BOM) else b""
+    fixed = bom + outcome.fixed.encode("utf-8")
+    # The findings that remain, from the bytes as they will be (size, byte order mark).
+    outcome.result = lint_bytes(path, fixed, settings, format)
+    return outcome, fixed
+
+
+def _plan(document: Document, result: FileResult) -> list[PlannedFix]:
+    """Text edits for every distinct fix offered in the document."""
+    offered: dict[tuple[Change, ...], tuple[str, Fix]] = {}
+    for diagnostic in result.diagnostics:
+        if diagnostic.fix is not None:
+            offered.setdefault(diagnostic.fix.changes, (diagnostic.code, diagnostic.fix))
+    locator = document.locator
+    if not offered or not isinstance(locator, JsonLocator):
+        return []
+    requests: set[Request] = set()
+    for changes in offered:
+        for change in changes:
+            requests.update(_requests(change))
+    places = locator.offsets(requests)
+    text = locator.text
+    planned = []
+    for code, fix in offered.values():
+        parts = [_edit(change, places, text) for change in fix.changes]
+        if all(part is not None for part in parts):
+            edits = tuple(part[0] for part in parts if part is not None)
+            regions = tuple(part[1] for part in parts if part is not None)
+            planned.append(PlannedFix(code, edits, regions))
+    return planned
+
+
+def _requests(change: Change) -> list[Request]:
+    pointer = change.pointer
+    if change.target == "key":
+        return [(pointer, "key"), (pointer[:-1], "value")]
+    if change.text is None:
+        previous = _previous(pointer)
+        return [(pointer, "value"), (previous, "value")] if previous is not None else []
+    return [(pointer, "value")]
+
+
+def _previous(pointer: Pointer) -> Pointer | None:
+    last = pointer[-1] if pointer else None
+    if isinstance(last, int) and last > 0:
+        return pointer[:-1] + (last - 1,)
+    return None
+
+
+def _edit(
+    change: Change, places: dict[Request, tuple[int, int]], text: str
+) -> tuple[Edit, tuple[int, int]] | None:
+    """The edit for one change and the region it claims; None when a place is not found."""
+    pointer = change.pointer
+    if change.target == "key":
+        key, parent = places.get((pointer, "key")), places.get((pointer[:-1], "value"))
+        if key is None or parent is None or change.text is None:
+            return None
+        return Edit(*key, _string_token(change.text, text[key[0] : key[1]])), parent
+    if change.text is None:
+        previous = _previous(pointer)
+        element = places.get((pointer, "value"))
+        before = places.get((previous, "value")) if previous else None
+        if element is None or before is None:
+            return None
+        # From the end of the element before: its comma, the whitespace, the element.
+        return Edit(before[1], element[1], ""), (before[1], element[1])
+    value = places.get((pointer, "value"))
+    if value is None or text[value[0]] != '"':
+        return None
+    return Edit(*value, _string_token(change.text, text[value[0] : value[1]])), value
+
+
+def _string_token(value: str, original: str) -> str:
+    """A JSON string in the style of the one it replaces: \\u escapes if it used them."""
+    escaped = original.isascii() and "\\u" in original
+    return json.dumps(value, ensure_ascii=escaped)
+
+
+def _non_overlapping(planned: list[PlannedFix]) -> list[PlannedFix]:
+    """A set of fixes whose regions are disjoint, earliest first (the rest wait a pass)."""
+    chosen: list[PlannedFix] = []
+    taken: list[tuple[int, int]] = []
+    for fix in sorted(planned, key=lambda f: min(r[0] for r in f.regions)):
+        if any(a < d and c < b for a, b in fix.regions for c, d in taken):
+            continue
+        chosen.append(fix)
+        taken.extend(fix.regions)
+    return chosen
+
+
+def _apply(text: str, edits: list[Edit]) -> str:
+    pieces, position = [], 0
+    for edit in sorted(edits, key=lambda e: e.start):
+        pieces.append(text[position : edit.start])
+        pieces.append(edit.text)
+        position = edit.end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _made_worse(path: str, before: str, after: str) -> str | None:
+    """Why ``after`` must not replace ``before``, if it must not."""
+    from encord_manifest.sources.json_source import load_json_text
+
+    old = load_json_text(path, before, len(before), [])
+    new = load_json_text(path, after, len(after), [])
+    if new.data is None:
+        return "a fix would have made the file unreadable; it was not applied"
+    if sum(f.code == "F003" for f in new.findings) > sum(f.code == "F003" for f in old.findings):
+        return "a fix would have repeated a key; it was not applied"
+    return None
