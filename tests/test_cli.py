@@ -22,8 +22,8 @@ def test_findings_exit_1_one_line_each_then_a_summary() -> None:
     assert done.returncode == 1 and done.stderr == ""
     first, summary = done.stdout.splitlines()
     assert first.startswith("fixtures/json/invalid/U301-url-with-space.json:4:")
-    assert " U301 URL contains a space at character " in first
-    assert summary == "Found 1 error, 0 warnings in 1 file."
+    assert " U301 [*] URL contains a space at character " in first
+    assert summary == "Found 1 error, 0 warnings in 1 file. [*] 1 fixable with --fix."
 
 
 def test_warnings_alone_exit_0() -> None:

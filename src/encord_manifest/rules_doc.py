@@ -35,6 +35,11 @@ def explain(rule: Rule) -> str:
         f"{textwrap.fill(' '.join(rule.explanation.split()), 92)}\n\n"
         f"Fails{note}:\n{block(rule.failing)}\n\n"
         f"Passes:\n{block(rule.passing)}\n"
+        + (
+            f"\nFix (--fix): {textwrap.fill(rule.fix, 80, subsequent_indent='    ')}\n"
+            if rule.fix
+            else ""
+        )
     )
 
 
@@ -52,6 +57,7 @@ def rules_json(code: str | None) -> str:
             "failing_example": rule.failing,
             "passing_example": rule.passing,
             "example_format": rule.example_format,
+            "fix": rule.fix,
         }
         for rule in selected
     ]

@@ -48,15 +48,23 @@ class Summary:
     errors: int
     warnings: int
     infos: int
+    #: Findings `--fix` can repair.
+    fixable: int = 0
 
     @classmethod
     def of(cls, results: Sequence[FileResult]) -> Summary:
         counts = {severity: 0 for severity in Severity}
+        fixable = 0
         for result in results:
             for diagnostic in result.diagnostics:
                 counts[diagnostic.severity] += 1
+                fixable += diagnostic.fix is not None
         return cls(
-            len(results), counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO]
+            len(results),
+            counts[Severity.ERROR],
+            counts[Severity.WARNING],
+            counts[Severity.INFO],
+            fixable,
         )
 
 

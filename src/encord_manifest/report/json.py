@@ -29,6 +29,7 @@ def diagnostic_record(diagnostic: Diagnostic) -> dict[str, Any]:
         "pointer": diagnostic.pointer,
         "hint": diagnostic.hint,
         "related": None,
+        "fix": {"description": diagnostic.fix.description} if diagnostic.fix else None,
     }
     if diagnostic.related_pointer is not None:
         related = diagnostic.related_span

@@ -26,7 +26,8 @@ def line_of(diagnostic: Diagnostic, options: ReportOptions | None = None) -> str
     span = diagnostic.span
     where = paint(f"{diagnostic.path}:{span.line}:{span.column}:", _BOLD, options)
     code = paint(diagnostic.code, _SEVERITY_COLOR[diagnostic.severity], options)
-    text = f"{where} {code} {diagnostic.message}"
+    fixable = " [*]" if diagnostic.fix is not None else ""  # as ruff marks what --fix repairs
+    text = f"{where} {code}{fixable} {diagnostic.message}"
     if diagnostic.related_span is not None:
         text += f" (first at {diagnostic.related_span.line}:{diagnostic.related_span.column})"
     if diagnostic.hint:
@@ -49,7 +50,10 @@ def summary_line(summary: Summary) -> str:
     counts = [_plural(summary.errors, "error"), _plural(summary.warnings, "warning")]
     if summary.infos:
         counts.append(f"{summary.infos} info")
-    return f"Found {', '.join(counts)} in {files}."
+    found = f"Found {', '.join(counts)} in {files}."
+    if summary.fixable:
+        found += f" [*] {summary.fixable:,} fixable with --fix."
+    return found
 
 
 def _plural(count: int, noun: str) -> str:
