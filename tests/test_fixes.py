@@ -1,0 +1,271 @@
+"""`lint --fix` and `--diff`: every fix against a before/after fixture, and the guarantees.
+
+Each `fixtures/json/fix/NAME.json` sits beside `NAME.fixed.json`, the exact bytes `--fix` must
+write. The name starts with the codes the fixture fixes (or says what it shows).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from encord_manifest.fixes import fix_bytes, fix_text
+from encord_manifest.linter import lint_bytes
+from encord_manifest.rules import all_rules
+from encord_manifest.settings import LintSettings
+from tests.helpers import FIXTURES, run_cli
+
+FIX_FIXTURES = sorted(
+    p for p in (FIXTURES / "fix").glob("*.json") if not p.name.endswith(".fixed.json")
+)
+FIXABLE = {code for code, rule in all_rules().items() if rule.fix}
+H = "https://ward-cams.obs.eu-de.otc.t-systems.com"
+
+
+def fixed_twin(fixture: Path) -> Path:
+    return fixture.with_name(fixture.name.removesuffix(".json") + ".fixed.json")
+
+
+def codes(raw: bytes, path: str = "m.json") -> list[str]:
+    return [d.code for d in lint_bytes(path, raw, LintSettings()).diagnostics]
+
+
+def test_every_fixable_rule_has_a_fixture() -> None:
+    named = {part for f in FIX_FIXTURES for part in f.name.split("-") if part in FIXABLE}
+    assert named == FIXABLE
+
+
+@pytest.mark.parametrize("fixture", FIX_FIXTURES, ids=lambda p: p.name)
+def test_fix_writes_exactly_the_fixed_fixture(fixture: Path, tmp_path: Path) -> None:
+    target = tmp_path / fixture.name
+    target.write_bytes(fixture.read_bytes())
+    done = run_cli("lint", "--fix", str(target))
+    assert target.read_bytes() == fixed_twin(fixture).read_bytes()
+    assert f"{target}: fixed " in done.stderr
+    # What is reported afterwards is the lint of the fixed file, with nothing fixable left.
+    after = codes(fixed_twin(fixture).read_bytes(), str(target))
+    assert done.stdout.count(f"{target}:") == len(after)
+    assert "[*]" not in done.stdout
+
+
+@pytest.mark.parametrize("fixture", FIX_FIXTURES, ids=lambda p: p.name)
+def test_the_fixed_file_lints_clean_of_what_was_fixed(fixture: Path) -> None:
+    before = lint_bytes("m.json", fixture.read_bytes(), LintSettings()).diagnostics
+    fixed = fixed_twin(fixture).read_bytes()
+    after = lint_bytes("m.json", fixed, LintSettings()).diagnostics
+    # Every finding that offered a fix is gone; what stays offered none (a placeholder in a
+    # URL, a rename whose new name is taken, a copy that differs in its title).
+    offered = {(d.code, d.pointer) for d in before if d.fix is not None}
+    assert offered
+    assert not [d for d in after if d.fix is not None]
+    named = {code for code in FIXABLE if code in fixture.name}
+    for code in named:
+        assert sum(d.code == code for d in after) < sum(d.code == code for d in before)
+    # A fixed file has nothing more to fix: fixing is idempotent.
+    assert not fix_text("m.json", fixed.decode("utf-8"), LintSettings()).changed
+
+
+def apply_unified_diff(original: str, diff: str) -> str:
+    """Apply a one-file unified diff (line ends kept), as `patch` would."""
+    lines = re.split(r"(?<=\n)", original)
+    result: list[str] = []
+    position = 0
+    raw_lines = [line for line in re.split(r"(?<=\n)", diff) if line][2:]
+    diff_lines: list[str] = []
+    for line in raw_lines:
+        if line.startswith("\\"):  # "\ No newline at end of file": about the line before
+            diff_lines[-1] = diff_lines[-1].removesuffix("\n")
+        else:
+            diff_lines.append(line)
+    for line in diff_lines:
+        if line.startswith("@@"):
+            start = int(re.match(r"@@ -(\d+)", line).group(1))  # type: ignore[union-attr]
+            start = max(start - 1, 0) if ",0 " not in line.split("+")[0] else start
+            result.extend(lines[position:start])
+            position = start
+        elif line.startswith(" "):
+            assert lines[position] == line[1:]
+            result.append(line[1:])
+            position += 1
+        elif line.startswith("-"):
+            assert lines[position] == line[1:]
+            position += 1
+        elif line.startswith("+"):
+            result.append(line[1:])
+    result.extend(lines[position:])
+    return "".join(result)
+
+
+@pytest.mark.parametrize("fixture", FIX_FIXTURES, ids=lambda p: p.name)
+def test_diff_shows_the_fix_and_writes_nothing(fixture: Path, tmp_path: Path) -> None:
+    target = tmp_path / fixture.name
+    original = fixture.read_bytes()
+    target.write_bytes(original)
+    done = run_cli("lint", "--diff", str(target))
+    assert (done.returncode, target.read_bytes()) == (1, original)
+    assert done.stdout.startswith(f"--- a/{str(target).lstrip('/')}\n+++ b/")
+    assert done.stderr.endswith("apply with --fix.\n")
+    # The diff is the change: applying it gives the fixed fixture.
+    patched = apply_unified_diff(original.decode("utf-8"), done.stdout)
+    assert patched == fixed_twin(fixture).read_bytes().decode("utf-8")
+
+
+def test_nothing_to_fix_exits_0_and_says_so(tmp_path: Path) -> None:
+    target = tmp_path / "m.json"
+    target.write_text(json.dumps({"images": [{"objectUrl": f"{H}/a.jpg"}]}))
+    done = run_cli("lint", "--diff", str(target))
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "Nothing to fix.\n")
+    before = target.stat().st_mtime_ns
+    fixed = run_cli("lint", "--fix", str(target))
+    assert fixed.returncode == 0 and target.stat().st_mtime_ns == before
+
+
+def test_fix_keeps_the_mode_and_the_byte_order_mark(tmp_path: Path) -> None:
+    target = tmp_path / "m.json"
+    target.write_bytes(b"\xef\xbb\xbf" + f'{{"images": [{{"objectUrl": "{H}/a b.jpg"}}]}}'.encode())
+    os.chmod(target, 0o640)
+    done = run_cli("lint", "--fix", str(target))
+    assert (
+        target.read_bytes()
+        == b"\xef\xbb\xbf" + f'{{"images": [{{"objectUrl": "{H}/a%20b.jpg"}}]}}'.encode()
+    )
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    # The BOM is still reported (the fix is about URLs, and the report is of the file as written).
+    assert done.returncode == 0 and "F004" in done.stdout and "U301" not in done.stdout
+    assert [p.name for p in tmp_path.iterdir()] == ["m.json"]  # no temporary file left
+
+
+def test_remaining_errors_set_the_exit_code_after_fixing(tmp_path: Path) -> None:
+    target = tmp_path / "m.json"
+    target.write_text(json.dumps({"images": [{"objectUrl": f"<{H}/a.mp4>"}]}))
+    done = run_cli("lint", "--fix", str(target))
+    assert done.returncode == 1 and "U308" in done.stdout and "U302" not in done.stdout
+    assert json.loads(target.read_text()) == {"images": [{"objectUrl": f"{H}/a.mp4"}]}
+
+
+def test_configuration_decides_what_is_fixed(tmp_path: Path) -> None:
+    (tmp_path / "encord-manifest.toml").write_text('ignore = ["U301"]\n')
+    target = tmp_path / "m.json"
+    text = json.dumps({"images": [{"objectURL": f"{H}/a b.jpg"}]})
+    target.write_text(text)
+    run_cli("lint", "--fix", str(target))
+    assert target.read_text() == text.replace("objectURL", "objectUrl")  # the space stays
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--fix", "--diff", "m.json"], "--fix writes the fixes, --diff shows them; choose one"),
+        (["--fix", "-"], "--fix cannot write standard input back; use --diff"),
+    ],
+)
+def test_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    (tmp_path / "m.json").write_text(json.dumps({"images": [{"objectUrl": f"{H}/a b.jpg"}]}))
+    done = run_cli("lint", *args, cwd=tmp_path)
+    assert done.returncode == 2 and message in done.stderr
+
+
+def test_diff_reads_standard_input() -> None:
+    text = json.dumps({"images": [{"objectUrl": f"{H}/a b.jpg"}]})
+    done = run_cli("lint", "--diff", "-", stdin=text.encode())
+    assert done.returncode == 1 and "+{" in done.stdout and "a%20b.jpg" in done.stdout
+
+
+def test_csv_and_unreadable_files_are_linted_not_fixed(tmp_path: Path) -> None:
+    csv = tmp_path / "m.csv"
+    csv.write_text(f"ObjectUrl\n{H}/a b.jpg\n")
+    broken = tmp_path / "b.json"
+    broken.write_bytes(b'{"images": [\xff')
+    done = run_cli("lint", "--diff", str(csv), str(broken))
+    assert done.returncode == 0 and done.stdout == ""
+    assert f"{csv}: not fixed: fixes are made in JSON manifests only" in done.stderr
+    fixed = run_cli("lint", "--fix", str(csv), str(broken))
+    assert fixed.returncode == 1 and "U301" in fixed.stdout and "F002" in fixed.stdout
+    assert csv.read_text() == f"ObjectUrl\n{H}/a b.jpg\n"
+    # A CSV finding carries no fix: nothing marked [*] that --fix would not do.
+    assert "[*]" not in fixed.stdout
+
+
+def test_a_rename_that_would_repeat_a_key_is_not_offered() -> None:
+    text = json.dumps({"images": [{"objectUrl": f"{H}/a.jpg", "objectURL": f"{H}/b.jpg"}]})
+    outcome = fix_text("m.json", text, LintSettings())
+    assert not outcome.changed and "S105" in [d.code for d in outcome.result.diagnostics]
+
+
+def test_a_pass_that_would_make_the_file_worse_is_thrown_away(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from encord_manifest import fixes
+
+    text = json.dumps({"images": [{"objectUrl": f"{H}/a b.jpg"}]})
+    # A broken edit (as a bug in a rule's fix would produce): the guard must catch it.
+    monkeypatch.setattr(fixes, "_string_token", lambda value, original: '"unterminated')
+    outcome = fix_text("m.json", text, LintSettings())
+    assert outcome.fixed == text and outcome.stopped and "unreadable" in outcome.stopped
+
+
+def test_undecodable_bytes_are_left_alone() -> None:
+    assert fix_bytes("m.json", b"\xff\xfe{", LintSettings()) is None
+
+
+# -- properties -----------------------------------------------------------------------------
+
+_names = st.text(alphabet="abc /<>", min_size=1, max_size=6)
+
+
+@st.composite
+def messy_manifests(draw: st.DrawFn) -> dict[str, Any]:
+    """Manifests full of the mistakes --fix repairs, and some it must leave alone."""
+    images = []
+    for _ in range(draw(st.integers(1, 6))):
+        url = f"{H}/{draw(_names)}.jpg"
+        if draw(st.booleans()):
+            url = f"<{url}>"
+        key = draw(st.sampled_from(["objectUrl", "objectURL", "object_url", "objectUrl"]))
+        entry: dict[str, Any] = {key: url}
+        if draw(st.booleans()):
+            entry[draw(st.sampled_from(["title", "Title"]))] = "t.jpg"
+        images.append(entry)
+        if draw(st.integers(0, 3)) == 0:
+            images.append(dict(entry))
+    groups = []
+    for g in range(draw(st.integers(0, 2))):
+        positions = draw(st.lists(st.integers(0, 6), min_size=1, max_size=4, unique=True))
+        group: dict[str, Any] = {"title": f"g{g}", "createVideo": False}
+        for n in positions:
+            group[draw(st.sampled_from([f"objectUrl_{n}", f"objectUrl_0{n}"]))] = (
+                f"{H}/g{g}/{n}.jpg"
+            )
+        groups.append(group)
+    data: dict[str, Any] = {draw(st.sampled_from(["images", "Images"])): images}
+    if groups:
+        data["image_groups"] = groups
+    return data
+
+
+@settings(max_examples=150, deadline=None)
+@given(messy_manifests(), st.sampled_from([None, 2, "\t"]))
+def test_fixing_never_adds_problems_and_leaves_nothing_fixable(
+    data: dict[str, Any], indent: int | str | None
+) -> None:
+    text = json.dumps(data, indent=indent)
+    before = [d.code for d in fix_text("m.json", text, LintSettings(), "json").result.diagnostics]
+    outcome = fix_text("m.json", text, LintSettings())
+    after = [d.code for d in outcome.result.diagnostics]
+    assert outcome.stopped is None
+    json.loads(outcome.fixed)  # still JSON
+    assert not [d for d in outcome.result.diagnostics if d.fix is not None]
+    for code in set(after):
+        # A fix may only remove findings; a rename can make a key known and so reveal
+        # the checks of its value (S107 goes, U3xx of the URL now seen may come).
+        if code not in ("U307", "U308", "U309", "T402", "S107", "S103", "G505", "G503"):
+            assert after.count(code) <= before.count(code), code
+    assert not fix_text("m.json", outcome.fixed, LintSettings()).changed
