@@ -162,6 +162,19 @@ def test_sync_keeps_each_csv_json_beside_it_and_fails_when_it_writes(tmp_path: P
     assert '"Z' in (tmp_path / "sub" / "b.json").read_text()  # --check writes nothing
 
 
+def test_sync_leaves_excluded_files_alone(tmp_path: Path) -> None:
+    (tmp_path / "encord-manifest.toml").write_text('exclude = ["drafts/"]\n')
+    draft = tmp_path / "drafts" / "m.csv"
+    draft.parent.mkdir()
+    draft.write_text(CLEAN_CSV)
+    done = run_cli("convert", "--sync", str(draft))
+    assert (done.returncode, done.stderr) == (0, "") and not (
+        tmp_path / "drafts" / "m.json"
+    ).exists()
+    named = run_cli("convert", str(draft))  # named alone, without --sync: converted
+    assert named.returncode == 0 and named.stdout == csv_to_json(CLEAN_CSV)
+
+
 def test_sync_reports_every_file_and_converts_the_good_ones(tmp_path: Path) -> None:
     bad, good = tmp_path / "bad.csv", tmp_path / "good.csv"
     bad.write_text(f"ObjectUrl\n{H}/a b.mp4\n")

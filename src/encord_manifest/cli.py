@@ -363,8 +363,11 @@ def convert(
         _print_error("convert takes one INPUT; --sync converts several, each beside itself")
         raise typer.Exit(EXIT_ERROR)
     resolver = _resolver(None, [], [], provider)
-    statuses = []
+    statuses = [EXIT_CLEAN]
     for input_path in input_paths:
+        resolved = _or_usage_error(functools.partial(resolver.resolve, input_path))
+        if sync and resolved.excluded:
+            continue  # as pre-commit names every staged CSV, `exclude` holds here too
         request = ConvertRequest(
             input=input_path,
             output=output,
@@ -375,7 +378,7 @@ def convert(
             force=force,
             check=check,
             sync=sync,
-            settings=_or_usage_error(functools.partial(resolver.settings_for, input_path)),
+            settings=resolved.lint,
         )
         try:
             statuses.append(run_convert(request, sys.stdout, sys.stderr))
