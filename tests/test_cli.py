@@ -170,6 +170,6 @@ def test_exit_zero_strict_quiet_and_statistics() -> None:
     assert clean.stdout == "" and clean.returncode == 0
     stats = run_cli("lint", "--statistics", failed).stdout.splitlines()
     assert stats[0] == "2 C711 csv-group-split (warning)"
-    assert stats[-1] == "Found 5 errors, 2 warnings in 1 file."
+    assert stats[-1] == "Found 5 errors, 2 warnings in 1 file. [*] 1 fixable with --fix."
     as_json = json.loads(run_cli("lint", "--statistics", "--output-format", "json", failed).stdout)
     assert sum(row["count"] for row in as_json) == 7

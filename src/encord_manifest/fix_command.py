@@ -41,18 +41,14 @@ def fix_file(
     """
     raw = read_input(path)
     name = "<stdin>" if path == "-" else path
-    if source_format(path, format) != "json":
-        if not write:
-            print(f"{name}: not fixed: fixes are made in JSON manifests only", file=err)
-        return lint_bytes(name, raw, settings, format)
-    fixed = fix_bytes(name, raw, settings, format)
+    fixed = fix_bytes(name, raw, settings, source_format(path, format))
     if fixed is None:  # not text at all: nothing to fix, the lint says why
         return lint_bytes(name, raw, settings, format)
     outcome, content = fixed
     if outcome.stopped:
         print(f"{name}: {outcome.stopped}", file=err)
     if not outcome.changed:
-        return outcome.result if write else lint_bytes(name, raw, settings, format)
+        return outcome.result
     count = sum(outcome.applied.values())
     tally.fixes += count
     tally.files += 1

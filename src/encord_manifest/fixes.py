@@ -9,8 +9,12 @@ edits do not touch another fix's region is applied at once, and the result is li
 until nothing is left to fix. A fix's region is what it may affect: the string it replaces,
 the element it removes, or, for a key rename, the whole object holding the key (two renames
 in one object could otherwise pick the same new name). A pass that would make the file
-invalid JSON, or add a duplicate key, is thrown away and fixing stops: a fix may leave
+unreadable, or add a duplicate key, is thrown away and fixing stops: a fix may leave
 problems unfixed, never create them.
+
+In a CSV manifest the fixes that change a string (a URL) are made in its cell, quoted as
+the cell was or as the new text needs; fixes of keys and entries have no cell to edit and are
+not offered there.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from encord_manifest.diagnostics import Change, Fix, Pointer
@@ -30,6 +35,7 @@ from encord_manifest.linter import (
     source_format,
 )
 from encord_manifest.settings import LintSettings
+from encord_manifest.sources.csv_locator import CsvLocator
 from encord_manifest.sources.encoding import UTF8_BOM, decode
 from encord_manifest.sources.json_locator import JsonLocator
 
@@ -85,25 +91,26 @@ class FixOutcome:
 
 
 def fix_text(
-    path: str, text: str, settings: LintSettings, format: SourceFormat | None = None
+    path: str,
+    text: str,
+    settings: LintSettings,
+    format: SourceFormat | None = None,
+    delimiter: str | None = None,
 ) -> FixOutcome:
     """Fix a manifest's text as far as it safely goes (``result`` lints the text alone)."""
-    if source_format(path, format) != "json":
-        raise ValueError("fixes are applied to JSON manifests")
-    from encord_manifest.sources.json_source import load_json_text
-
+    chosen_format = source_format(path, format)
     current = text
     applied: Counter[str] = Counter()
     stopped = None
     for _ in range(MAX_PASSES + 1):
-        document = load_json_text(path, current, len(current), [])
+        document = _load(path, current, chosen_format, delimiter)
         result = lint_document(document, settings)
         planned = _plan(document, result)
         chosen = _non_overlapping(planned)
         if not chosen:
             break
         candidate = _apply(current, [edit for fix in chosen for edit in fix.edits])
-        problem = _made_worse(path, current, candidate)
+        problem = _made_worse(document, _load(path, candidate, chosen_format, delimiter))
         if problem is not None:
             stopped = problem
             break
@@ -123,11 +130,9 @@ def fix_bytes(
     if text is None:
         return None
     outcome = fix_text(path, text, settings, format)
-    if not outcome.changed:
-        return outcome, raw
     bom = UTF8_BOM if raw.startswith(UTF8_BOM) else b""
-    fixed = bom + outcome.fixed.encode("utf-8")
-    # The findings that remain, from the bytes as they will be (size, byte order mark).
+    fixed = bom + outcome.fixed.encode("utf-8") if outcome.changed else raw
+    # The findings that remain, of the bytes as they will be (size, byte order mark).
     outcome.result = lint_bytes(path, fixed, settings, format)
     return outcome, fixed
 
@@ -139,6 +144,8 @@ def _plan(document: Document, result: FileResult) -> list[PlannedFix]:
         if diagnostic.fix is not None:
             offered.setdefault(diagnostic.fix.changes, (diagnostic.code, diagnostic.fix))
     locator = document.locator
+    if offered and isinstance(locator, CsvLocator):
+        return _plan_csv(locator, offered.values())
     if not offered or not isinstance(locator, JsonLocator):
         return []
     requests: set[Request] = set()
@@ -226,14 +233,51 @@ def _apply(text: str, edits: list[Edit]) -> str:
     return "".join(pieces)
 
 
-def _made_worse(path: str, before: str, after: str) -> str | None:
-    """Why ``after`` must not replace ``before``, if it must not."""
+def _plan_csv(locator: CsvLocator, offered: Iterable[tuple[str, Fix]]) -> list[PlannedFix]:
+    """Edits of CSV cells: a CSV source offers only string replacements (see linter)."""
+    cells = {
+        change: locator.cell_of(change.pointer) for _, fix in offered for change in fix.changes
+    }
+    places = locator.offsets_of_cells(cell for cell in cells.values() if cell is not None)
+    text = locator.text
+    planned = []
+    for code, fix in offered:
+        edits = []
+        for change in fix.changes:
+            cell = cells[change]
+            place = places.get(cell) if cell is not None else None
+            if place is None or change.text is None or change.target != "value":
+                break
+            quoted = text[place[0] : place[0] + 1] == '"'
+            edits.append(Edit(*place, _csv_cell(change.text, locator.delimiter, quoted)))
+        else:
+            planned.append(PlannedFix(code, tuple(edits), tuple((e.start, e.end) for e in edits)))
+    return planned
+
+
+def _csv_cell(value: str, delimiter: str, quoted: bool) -> str:
+    """A cell holding ``value``, quoted when it was or must be."""
+    if quoted or any(c in value for c in (delimiter, '"', "\r", "\n")):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _load(path: str, text: str, format: SourceFormat, delimiter: str | None) -> Document:
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if format == "csv":
+        from encord_manifest.sources.csv_source import load_csv_text
+
+        return load_csv_text(path, text, size, [], delimiter)
     from encord_manifest.sources.json_source import load_json_text
 
-    old = load_json_text(path, before, len(before), [])
-    new = load_json_text(path, after, len(after), [])
+    return load_json_text(path, text, size, [])
+
+
+def _made_worse(old: Document, new: Document) -> str | None:
+    """Why ``new`` must not replace ``old``, if it must not."""
     if new.data is None:
         return "a fix would have made the file unreadable; it was not applied"
-    if sum(f.code == "F003" for f in new.findings) > sum(f.code == "F003" for f in old.findings):
-        return "a fix would have repeated a key; it was not applied"
+    if len(new.findings) > len(old.findings):
+        # What the source itself finds: a repeated JSON key, a malformed CSV row.
+        return "a fix would have broken the file's structure; it was not applied"
     return None

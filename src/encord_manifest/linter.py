@@ -14,6 +14,7 @@ from encord_manifest.diagnostics import (
     FILE_START,
     Diagnostic,
     Finding,
+    Fix,
     Pointer,
     Severity,
     Span,
@@ -143,8 +144,7 @@ def _diagnostics(
 ) -> list[Diagnostic]:
     rules = all_rules()
     spans = _locate(document, findings)
-    # Fixes are text edits, which only the JSON source knows how to make.
-    fixable = document.format == "json"
+
     diagnostics = []
     for finding in findings:
         rule = rules[finding.code]
@@ -170,11 +170,21 @@ def _diagnostics(
                 if finding.related is not None
                 else None,
                 related_span=related_span,
-                fix=finding.fix if fixable else None,
+                fix=finding.fix if _applicable(finding.fix, document.format) else None,
             )
         )
     diagnostics.sort(key=Diagnostic.sort_key)
     return diagnostics
+
+
+def _applicable(fix: Fix | None, format: str) -> bool:
+    """Whether the source can make a fix as a text edit: JSON any; CSV only the string
+    replacements that land in a cell (keys and entries have no text of their own there)."""
+    if fix is None:
+        return False
+    if format == "json":
+        return True
+    return all(change.target == "value" and change.text is not None for change in fix.changes)
 
 
 def _locate(document: Document, findings: Iterable[Finding]) -> dict[Request, Span]:

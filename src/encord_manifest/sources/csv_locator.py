@@ -134,6 +134,28 @@ class CsvLocator:
                 spans[cell] = lines.span(end, end, field=field + 1)
         return spans
 
+    def offsets_of_cells(self, cells: Iterable[Cell]) -> dict[Cell, tuple[int, int]]:
+        """Character offsets (start, end exclusive, quotes included) of cells the text has."""
+        text, lines = self._load()
+        if text is None or lines is None:
+            return {}
+        found: dict[Cell, tuple[int, int]] = {}
+        scans: dict[int, list[tuple[int, int]]] = {}
+        for record, field in cells:
+            if field is None:
+                continue
+            if record not in scans:
+                start = lines.offset_of_line(self.line_of(record))
+                scans[record] = scan_record(text, start, self.delimiter).cells
+            if field < len(scans[record]):
+                found[(record, field)] = scans[record][field]
+        return found
+
+    @property
+    def text(self) -> str:
+        """The source text the offsets refer to."""
+        return self._load()[0] or ""
+
     def line_of(self, record: int) -> int:
         """The physical line a record starts on (records are counted from 0)."""
         self._load()
