@@ -152,6 +152,63 @@ def test_fix_keeps_the_mode_and_the_byte_order_mark(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["m.json"]  # no temporary file left
 
 
+def test_fix_writes_through_a_symbolic_link(tmp_path: Path) -> None:
+    real = tmp_path / "real.json"
+    real.write_text(json.dumps({"images": [{"objectUrl": f"{H}/a b.jpg"}]}))
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    run_cli("lint", "--fix", str(link))
+    assert link.is_symlink() and "a%20b.jpg" in real.read_text()
+
+
+def test_a_file_that_cannot_be_written_is_a_one_line_error(tmp_path: Path) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    target = folder / "m.json"
+    text = json.dumps({"images": [{"objectUrl": f"{H}/a b.jpg"}]})
+    target.write_text(text)
+    folder.chmod(0o500)
+    try:
+        if os.access(folder, os.W_OK):  # root ignores permissions
+            pytest.skip("this user can write anywhere")
+        done = run_cli("lint", "--fix", str(target))
+    finally:
+        folder.chmod(0o700)
+    assert done.returncode == 2 and target.read_text() == text
+    assert done.stderr.startswith(f"encord-manifest: error: cannot write {target}: ")
+    assert "Traceback" not in done.stderr
+
+
+def test_a_failed_replace_leaves_the_file_and_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Root may write anywhere, so the refusal of a real file system is simulated here.
+    import io as _io
+
+    from encord_manifest.fix_command import FixTally, fix_file
+    from encord_manifest.writing import OutputError
+
+    target = tmp_path / "m.json"
+    text = json.dumps({"images": [{"objectUrl": f"{H}/a b.jpg"}]})
+    target.write_text(text)
+
+    def refuse(source: str, destination: str) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(OutputError, match="Permission denied"):
+        fix_file(
+            str(target),
+            LintSettings(),
+            None,
+            write=True,
+            out=_io.StringIO(),
+            err=_io.StringIO(),
+            tally=FixTally(),
+        )
+    assert target.read_text() == text and [p.name for p in tmp_path.iterdir()] == ["m.json"]
+
+
 def test_remaining_errors_set_the_exit_code_after_fixing(tmp_path: Path) -> None:
     target = tmp_path / "m.json"
     target.write_text(json.dumps({"images": [{"objectUrl": f"<{H}/a.mp4>"}]}))

@@ -26,8 +26,11 @@ def write_atomically(path: Path, content: bytes) -> None:
 
     The bytes go to a temporary file in the same directory (a rename is atomic only within
     one file system), are flushed to disk, and the temporary file is renamed over the target.
-    An existing file keeps its permissions.
+    An existing file keeps its permissions, and a symbolic link stays a link: the file it
+    points to is the one replaced.
     """
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     directory = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise OutputError(f"{path}: is a directory")
