@@ -129,7 +129,9 @@ def lint(
     ] = None,
     isolated: Annotated[
         bool,
-        typer.Option(help="Ignore every configuration file.", rich_help_panel="Configuration"),
+        typer.Option(
+            "--isolated", help="Ignore every configuration file.", rich_help_panel="Configuration"
+        ),
     ] = False,
     show_settings: Annotated[
         bool,
