@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -76,3 +77,34 @@ def run_cli(
     return subprocess.CompletedProcess(
         done.args, done.returncode, done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
     )
+
+
+def apply_unified_diff(original: str, diff: str) -> str:
+    """Apply a one-file unified diff (line ends kept), as `patch` would."""
+    lines = re.split(r"(?<=\n)", original)
+    result: list[str] = []
+    position = 0
+    raw_lines = [line for line in re.split(r"(?<=\n)", diff) if line][2:]
+    diff_lines: list[str] = []
+    for line in raw_lines:
+        if line.startswith("\\"):  # "\ No newline at end of file": about the line before
+            diff_lines[-1] = diff_lines[-1].removesuffix("\n")
+        else:
+            diff_lines.append(line)
+    for line in diff_lines:
+        if line.startswith("@@"):
+            start = int(re.match(r"@@ -(\d+)", line).group(1))  # type: ignore[union-attr]
+            start = max(start - 1, 0) if ",0 " not in line.split("+")[0] else start
+            result.extend(lines[position:start])
+            position = start
+        elif line.startswith(" "):
+            assert lines[position] == line[1:]
+            result.append(line[1:])
+            position += 1
+        elif line.startswith("-"):
+            assert lines[position] == line[1:]
+            position += 1
+        elif line.startswith("+"):
+            result.append(line[1:])
+    result.extend(lines[position:])
+    return "".join(result)

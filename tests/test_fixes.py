@@ -10,7 +10,6 @@ import csv
 import io
 import json
 import os
-import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from encord_manifest.fixes import fix_bytes, fix_text
 from encord_manifest.linter import lint_bytes
 from encord_manifest.rules import all_rules
 from encord_manifest.settings import LintSettings
-from tests.helpers import CSV_FIXTURES, FIXTURES, run_cli
+from tests.helpers import CSV_FIXTURES, FIXTURES, apply_unified_diff, run_cli
 
 FIX_FIXTURES = sorted(
     p
@@ -80,37 +79,6 @@ def test_the_fixed_file_lints_clean_of_what_was_fixed(fixture: Path) -> None:
         assert sum(d.code == code for d in after) < sum(d.code == code for d in before)
     # A fixed file has nothing more to fix: fixing is idempotent.
     assert not fix_text(name, text_of(fixed), LintSettings()).changed
-
-
-def apply_unified_diff(original: str, diff: str) -> str:
-    """Apply a one-file unified diff (line ends kept), as `patch` would."""
-    lines = re.split(r"(?<=\n)", original)
-    result: list[str] = []
-    position = 0
-    raw_lines = [line for line in re.split(r"(?<=\n)", diff) if line][2:]
-    diff_lines: list[str] = []
-    for line in raw_lines:
-        if line.startswith("\\"):  # "\ No newline at end of file": about the line before
-            diff_lines[-1] = diff_lines[-1].removesuffix("\n")
-        else:
-            diff_lines.append(line)
-    for line in diff_lines:
-        if line.startswith("@@"):
-            start = int(re.match(r"@@ -(\d+)", line).group(1))  # type: ignore[union-attr]
-            start = max(start - 1, 0) if ",0 " not in line.split("+")[0] else start
-            result.extend(lines[position:start])
-            position = start
-        elif line.startswith(" "):
-            assert lines[position] == line[1:]
-            result.append(line[1:])
-            position += 1
-        elif line.startswith("-"):
-            assert lines[position] == line[1:]
-            position += 1
-        elif line.startswith("+"):
-            result.append(line[1:])
-    result.extend(lines[position:])
-    return "".join(result)
 
 
 @pytest.mark.parametrize("fixture", FIX_FIXTURES, ids=lambda p: p.name)

@@ -19,7 +19,6 @@ not offered there.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -38,6 +37,7 @@ from encord_manifest.settings import LintSettings
 from encord_manifest.sources.csv_locator import CsvLocator
 from encord_manifest.sources.encoding import UTF8_BOM, decode
 from encord_manifest.sources.json_locator import JsonLocator
+from encord_manifest.textdiff import split_lines, unified_diff
 
 #: Enough for fixes that enable other fixes (a copy that becomes exact once its URL is
 #: repaired); a fixed point is normally reached in two or three.
@@ -78,9 +78,9 @@ class FixOutcome:
     def diff(self) -> str:
         """A unified diff, as `git apply` takes it."""
         name = self.path.lstrip("/")
-        lines = difflib.unified_diff(
-            self.original.splitlines(keepends=True),
-            self.fixed.splitlines(keepends=True),
+        lines = unified_diff(
+            split_lines(self.original),
+            split_lines(self.fixed),
             fromfile=f"a/{name}",
             tofile=f"b/{name}",
         )
@@ -132,8 +132,9 @@ def fix_bytes(
     outcome = fix_text(path, text, settings, format)
     bom = UTF8_BOM if raw.startswith(UTF8_BOM) else b""
     fixed = bom + outcome.fixed.encode("utf-8") if outcome.changed else raw
-    # The findings that remain, of the bytes as they will be (size, byte order mark).
-    outcome.result = lint_bytes(path, fixed, settings, format)
+    if bom:
+        # The last lint saw the text alone; the byte order mark is a finding of the bytes.
+        outcome.result = lint_bytes(path, fixed, settings, format)
     return outcome, fixed
 
 
