@@ -11,7 +11,7 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
 import typer
 
@@ -21,8 +21,10 @@ from encord_manifest.settings import Provider
 
 if TYPE_CHECKING:
     from encord_manifest.config import SettingsResolver
+    from encord_manifest.diagnostics import Finding
     from encord_manifest.fix_command import FixTally
     from encord_manifest.linter import SourceFormat
+    from encord_manifest.settings import LintSettings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -164,6 +166,41 @@ def lint(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print the findings and nothing else.")
     ] = False,
+    remote: Annotated[
+        bool,
+        typer.Option(
+            "--remote",
+            help="Also read the objects: existence, access, size, type (HEAD and Range reads).",
+            rich_help_panel="Remote checks",
+        ),
+    ] = False,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            max=512,
+            help="Concurrent requests.",
+            rich_help_panel="Remote checks",
+        ),
+    ] = 32,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            min=0.1,
+            help="Seconds to wait to connect, or for the next bytes of an answer.",
+            rich_help_panel="Remote checks",
+        ),
+    ] = 10.0,
+    allow_private_hosts: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private-hosts",
+            help="Let checks contact private, loopback and link-local addresses.",
+            rich_help_panel="Remote checks",
+        ),
+    ] = False,
     fix: Annotated[
         bool,
         typer.Option(
@@ -195,6 +232,11 @@ def lint(
         _print_error("--fix cannot write standard input back; use --diff to see the fixes")
         raise typer.Exit(EXIT_ERROR)
     resolver = _resolver(select, extend_select or [], ignore or [], provider, config, isolated)
+    remote_checker = (
+        _remote_checker(jobs, timeout, allow_private_hosts)
+        if remote and not show_settings
+        else None
+    )
     results: list[FileResult] = []
     failed_inputs = False
     tally = FixTally()
@@ -220,7 +262,8 @@ def lint(
                     )
                 )
             else:
-                results.append(lint_file(path, resolved.lint, forced_format))
+                extra = [remote_checker(resolved.lint)] if remote_checker else []
+                results.append(lint_file(path, resolved.lint, forced_format, extra))
         except InputError as error:
             _print_error(f"cannot read {error}")
             failed_inputs = True
@@ -247,6 +290,28 @@ def lint(
     failing = {"error", "warning"} if strict else {"error"}
     has_failures = any(d.severity.value in failing for r in results for d in r.diagnostics)
     raise typer.Exit(EXIT_FINDINGS if has_failures and not exit_zero else EXIT_CLEAN)
+
+
+def _remote_checker(
+    jobs: int, timeout: float, allow_private_hosts: bool
+) -> Callable[[LintSettings], Callable[[Any], list[Finding]]]:
+    """For each file's settings, the check that reads its objects; one HTTP pool for the run."""
+    from encord_manifest.remote.check import RemoteSettings, check, progress_stream
+    from encord_manifest.remote.http import Fetcher, FetchSettings
+
+    fetch = FetchSettings(timeout=timeout, allow_private_hosts=allow_private_hosts)
+    fetcher = Fetcher(fetch, pool_size=jobs)
+
+    def for_settings(settings: LintSettings) -> Callable[[Any], list[Finding]]:
+        remote = RemoteSettings(
+            jobs=jobs,
+            fetch=fetch,
+            max_object_bytes=settings.max_object_bytes,
+            progress=progress_stream(),
+        )
+        return functools.partial(check, settings=remote, fetcher=fetcher)
+
+    return for_settings
 
 
 def _forced_format(input_format: InputFormat | None) -> SourceFormat | None:

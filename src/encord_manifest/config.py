@@ -58,6 +58,7 @@ class Options:
     provider: Provider | None = None
     max_entries: int | None = None
     max_file_mb: float | None = None
+    max_object_mb: float | None = None
     exclude: tuple[str, ...] = ()
 
 
@@ -241,6 +242,13 @@ OPTIONS: tuple[OptionSpec, ...] = (
         _positive_number,
         f"{spec.DEFAULT_MAX_FILE_BYTES // 1_000_000}",
         "L604 above this size in MB (10^6 bytes) of one manifest file.",
+    ),
+    OptionSpec(
+        "max-object-mb",
+        "max_object_mb",
+        _positive_number,
+        "none",
+        "With --remote, R807 above this size in MB of one object (your plan's file limit).",
     ),
     OptionSpec(
         "exclude",
@@ -464,6 +472,9 @@ class SettingsResolver:
             max_file_bytes=round(options.max_file_mb * 1_000_000)
             if options.max_file_mb
             else spec.DEFAULT_MAX_FILE_BYTES,
+            max_object_bytes=round(options.max_object_mb * 1_000_000)
+            if options.max_object_mb
+            else None,
             disabled=disabled_codes(
                 [config.options if config else Options(), self.cli], file_ignores, _known_codes()
             ),
@@ -487,6 +498,7 @@ def merge(file: Options, cli: Options) -> Options:
         provider=cli.provider or file.provider,
         max_entries=cli.max_entries or file.max_entries,
         max_file_mb=cli.max_file_mb or file.max_file_mb,
+        max_object_mb=cli.max_object_mb or file.max_object_mb,
         exclude=file.exclude + cli.exclude,
     )
 
@@ -608,6 +620,7 @@ def render_settings(resolved: ResolvedSettings) -> str:
         f'provider = "{(options.provider or Provider.ANY).value}"',
         f"max-entries = {options.max_entries or spec.DEFAULT_MAX_ENTRIES}",
         f"max-file-mb = {int(size) if size == int(size) else size}",
+        *([f"max-object-mb = {options.max_object_mb:g}"] if options.max_object_mb else []),
         f"exclude = {strings(options.exclude)}",
         "",
         f"# Reported: {len(rules) - len(resolved.lint.disabled)} of {len(rules)} rules",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from encord_manifest.diagnostics import (
     FILE_START,
@@ -104,12 +104,23 @@ def lint_bytes(
     return lint_document(load(path, raw, format), settings)
 
 
-def lint_file(path: str, settings: LintSettings, format: SourceFormat | None = None) -> FileResult:
+def lint_file(
+    path: str,
+    settings: LintSettings,
+    format: SourceFormat | None = None,
+    extra: Sequence[ExtraCheck] = (),
+) -> FileResult:
     """Lint a file by name ('-' for standard input)."""
-    return lint_document(load_file(path, format), settings)
+    return lint_document(load_file(path, format), settings, extra)
 
 
-def lint_document(document: Document, settings: LintSettings) -> FileResult:
+#: A check beyond the offline rules (the remote checks): the manifest's data -> findings.
+ExtraCheck = Callable[[Any], Iterable[Finding]]
+
+
+def lint_document(
+    document: Document, settings: LintSettings, extra: Sequence[ExtraCheck] = ()
+) -> FileResult:
     findings = list(document.findings)
     if document.data is not None:
         from encord_manifest.schema import validate
@@ -119,6 +130,8 @@ def lint_document(document: Document, settings: LintSettings) -> FileResult:
             view = ManifestView(document.data, document.size, document.rows_dropped)
             for check in family_checks():
                 findings.extend(check(view, settings))
+        for extra_check in extra:
+            findings.extend(extra_check(document.data))
     if settings.disabled:
         # Before locating: an ignored finding costs no position search.
         findings = [f for f in findings if f.code not in settings.disabled]

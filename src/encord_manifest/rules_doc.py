@@ -12,6 +12,7 @@ _ORIGIN = {
     "source": "found while reading the file",
     "schema": "found by the JSON Schema",
     "rules": "found by a rule",
+    "remote": "found with --remote, by reading the object",
 }
 
 

@@ -31,6 +31,8 @@ class LintSettings:
     #: Plan limits (spec section 3): above these, a warning.
     max_entries: int = spec.DEFAULT_MAX_ENTRIES
     max_file_bytes: int = spec.DEFAULT_MAX_FILE_BYTES
+    #: With --remote: R807 above this size of one object; None: no limit configured.
+    max_object_bytes: int | None = None
     #: Codes not reported for this file (select, ignore, per-file-ignores resolved).
     disabled: frozenset[str] = frozenset()
     #: Severities that replace a rule's default, code by code.

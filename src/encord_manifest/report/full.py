@@ -38,7 +38,7 @@ def _block(diagnostic: Diagnostic, lines: list[str] | None, options: ReportOptio
     span = diagnostic.span
     if lines is None or not 1 <= span.line <= len(lines):
         return text
-    source = lines[span.line - 1].rstrip("\r\n")
+    source = mask_query_strings(lines[span.line - 1].rstrip("\r\n"))
     start = span.column - 1
     end = span.end_column - 1 if span.end_line == span.line else len(source)
     end = max(end, start + 1)
@@ -52,6 +52,16 @@ def _block(diagnostic: Diagnostic, lines: list[str] | None, options: ReportOptio
         + f"{number} | {_printable(shown)}\n"
         + f"{gutter} | {paint(caret, _CARET_STYLE, options)}\n"
     )
+
+
+#: The query string of a URL in source text, up to where the URL's JSON string or CSV cell ends.
+_QUERY = re.compile(r"(?i)(\bhttps?://[^\s\"'?#,]*\?)([^\s\"'#,]+)")
+
+
+def mask_query_strings(text: str) -> str:
+    """Source text with every URL's query string masked (a pre-signed URL's is a secret),
+    character for character so that columns and carets stay where they were."""
+    return _QUERY.sub(lambda m: m.group(1) + "*" * len(m.group(2)), text)
 
 
 def _window(source: str, start: int, end: int) -> tuple[str, int]:

@@ -7,7 +7,8 @@ see the problem:
 
 * ``source``: the loader (syntax, encoding, duplicate keys, CSV sections), ``sources/``;
 * ``schema``: the JSON Schema, translated into codes by ``encord_manifest.schema``;
-* ``rules``: a family module in this package, whose ``check`` yields findings.
+* ``rules``: a family module in this package, whose ``check`` yields findings;
+* ``remote``: ``encord_manifest.remote`` with ``lint --remote`` (the objects themselves).
 
 Every family module registers its rules at import; ``all_rules()`` imports them all.
 """
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from encord_manifest.rules.view import ManifestView
     from encord_manifest.settings import LintSettings
 
-Origin = Literal["source", "schema", "rules"]
+Origin = Literal["source", "schema", "rules", "remote"]
 ExampleFormat = Literal["json", "csv"]
 CheckFunction = Callable[["ManifestView", "LintSettings"], Iterator[Finding]]
 
@@ -61,6 +62,7 @@ _FAMILY_MODULES = (
     "groups",
     "metadata",
     "limits",
+    "remote",
 )
 
 

@@ -1,0 +1,226 @@
+"""`lint --remote`: probe every distinct URL of a manifest concurrently; findings in manifest order.
+
+Each distinct URL is probed once (a URL listed twice is one object) with a HEAD, or a ranged GET
+of its first bytes where HEAD is refused; what the answer says becomes R8xx findings at every
+place the URL is listed. URLs that the offline rules already reject as malformed are not
+probed: the request could only fail for the reason already reported.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from encord_manifest import spec
+from encord_manifest.diagnostics import Finding, Pointer
+from encord_manifest.remote.http import Answer, Fetcher, FetchError, FetchSettings
+from encord_manifest.remote.sniff import ACCEPTED, DOCUMENT_KINDS, SNIFF_BYTES, describe, sniff
+from encord_manifest.rules import remote as rules
+from encord_manifest.rules.urls import url_problems
+from encord_manifest.rules.view import positional_suffix
+
+#: Offline findings that make a URL not worth a request.
+_MALFORMED = frozenset({"U301", "U302", "U303", "U305"})
+#: Content types that say nothing about the file.
+_GENERIC_TYPES = frozenset(
+    {"", "application/octet-stream", "binary/octet-stream", "application/x-www-form-urlencoded"}
+)
+_TYPE_PREFIXES: dict[str, tuple[str, ...]] = {
+    "images": ("image/",),
+    "image_groups": ("image/",),
+    "videos": ("video/",),
+    "audio": ("audio/", "video/mp4"),
+    "dicom_series": ("application/dicom",),
+    "nifti": ("application/gzip", "application/x-gzip", "application/nifti"),
+    "pdf": ("application/pdf",),
+    "text": ("text/", "application/json", "application/xml"),
+}
+
+
+@dataclass(frozen=True)
+class RemoteSettings:
+    jobs: int = 32
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    #: R807 above this many bytes per object; None: no limit configured.
+    max_object_bytes: int | None = None
+    #: Where to draw a progress bar; None: no progress shown.
+    progress: TextIO | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    url: str
+    list_key: str
+    pointers: tuple[Pointer, ...]
+
+
+def targets(data: Any) -> list[Target]:
+    """The distinct, well-formed URLs of a manifest, each with every place it is listed."""
+    places: dict[str, list[Pointer]] = {}
+    kinds: dict[str, str] = {}
+    if not isinstance(data, dict):
+        return []
+    for list_key in spec.ENTRY_KEYS:
+        entries = data.get(list_key)
+        if not isinstance(entries, list):
+            continue
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                continue
+            for key, value in entry.items():
+                if key != "objectUrl" and positional_suffix(key) is None:
+                    continue
+                if not isinstance(value, str) or not _probeable(value):
+                    continue
+                places.setdefault(value, []).append((list_key, index, key))
+                kinds.setdefault(value, list_key)
+    return [Target(url, kinds[url], tuple(pointers)) for url, pointers in places.items()]
+
+
+def _probeable(url: str) -> bool:
+    if not url.lower().startswith(("https://", "http://")):
+        return False
+    return not any(code in _MALFORMED for code, _ in url_problems(url))
+
+
+def check(data: Any, settings: RemoteSettings, fetcher: Fetcher) -> list[Finding]:
+    """Findings about the objects of a manifest, in manifest order."""
+    wanted = targets(data)
+    if not wanted:
+        return []
+    progress = _Progress(len(wanted), settings.progress)
+    with ThreadPoolExecutor(max_workers=max(1, settings.jobs)) as pool:
+
+        def probe_one(target: Target) -> list[Finding]:
+            try:
+                return list(probe(target, settings, fetcher))
+            finally:
+                progress.advance()
+
+        results = list(pool.map(probe_one, wanted))
+    progress.finish()
+    return [finding for findings in results for finding in findings]
+
+
+def probe(target: Target, settings: RemoteSettings, fetcher: Fetcher) -> Iterator[Finding]:
+    """What one object's answer says, at every place its URL is listed."""
+    for code, message in _verdict(target, settings, fetcher):
+        for pointer in target.pointers:
+            yield Finding(code, pointer, message)
+
+
+def _verdict(
+    target: Target, settings: RemoteSettings, fetcher: Fetcher
+) -> Iterator[tuple[str, str]]:
+    try:
+        answer = fetcher.request("HEAD", target.url)
+        if answer.status in (400, 403, 405, 501):
+            # HEAD refused (a pre-signed GET URL signs only GET): the first bytes instead,
+            # which also show what the file is.
+            answer = fetcher.read_prefix(target.url, 0, SNIFF_BYTES)
+    except FetchError as error:
+        yield _fetch_error(error)
+        return
+    status = answer.status
+    if status in (404, 410):
+        yield rules.OBJECT_NOT_FOUND, f"object not found (HTTP {status})"
+        return
+    if status in (401, 403):
+        yield (
+            rules.OBJECT_ACCESS_DENIED,
+            f"reading the object is not allowed (HTTP {status}): check the bucket policy and "
+            "the integration's permissions, or whether the key exists",
+        )
+        return
+    if not 200 <= status < 300:
+        retried = " after retries" if status == 429 or status >= 500 else ""
+        yield rules.OBJECT_UNREACHABLE, f"the server answers HTTP {status}{retried}"
+        return
+    yield from _size_findings(answer, settings)
+    yield from _type_findings(target, answer)
+
+
+def _fetch_error(error: FetchError) -> tuple[str, str]:
+    if error.kind == "refused-host":
+        return rules.OBJECT_NOT_CHECKED, f"not checked: {error}"
+    if error.kind == "redirects":
+        return rules.OBJECT_REDIRECTS, f"the URL never reaches an object: {error}"
+    return rules.OBJECT_UNREACHABLE, f"the object could not be read: {error}"
+
+
+def _size_findings(answer: Answer, settings: RemoteSettings) -> Iterator[tuple[str, str]]:
+    if answer.size == 0:
+        yield rules.OBJECT_EMPTY, "the object is empty (0 bytes)"
+    limit = settings.max_object_bytes
+    if limit is not None and answer.size is not None and answer.size > limit:
+        yield (
+            rules.OBJECT_TOO_LARGE,
+            f"the object is {answer.size / 1e6:,.1f} MB; the configured limit is "
+            f"{limit / 1e6:,.1f} MB",
+        )
+
+
+#: What one file of each list is.
+_FILE_NOUN = {**spec.ENTRY_NOUN, "image_groups": "image", "dicom_series": "DICOM file"}
+
+
+def _type_findings(target: Target, answer: Answer) -> Iterator[tuple[str, str]]:
+    noun = _FILE_NOUN.get(target.list_key, target.list_key)
+    kind = sniff(answer.body) if answer.body else None
+    if kind is not None:
+        if kind not in ACCEPTED.get(target.list_key, frozenset({kind})):
+            what = "an error page?" if kind in DOCUMENT_KINDS else "by its first bytes"
+            yield (
+                rules.OBJECT_TYPE_MISMATCH,
+                f"the object is {describe(kind)}, not {_a(noun)} {noun} ({what})",
+            )
+        return  # the bytes have spoken; the header is secondary
+    content_type = answer.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    prefixes = _TYPE_PREFIXES.get(target.list_key)
+    if content_type in _GENERIC_TYPES or prefixes is None:
+        return
+    if not content_type.startswith(prefixes):
+        yield (
+            rules.OBJECT_CONTENT_TYPE_MISMATCH,
+            f"the server says the object is {content_type}, not {_a(noun)} {noun}",
+        )
+
+
+def _a(noun: str) -> str:
+    return "an" if noun[:1].lower() in "aeiou" else "a"
+
+
+class _Progress:
+    """`checked 1,234/5,000 objects` on one line of stderr, redrawn at most 10 times a second."""
+
+    def __init__(self, total: int, stream: TextIO | None) -> None:
+        self.total, self.stream, self.done = total, stream, 0
+        self._lock = threading.Lock()
+        self._last = 0.0
+
+    def advance(self) -> None:
+        if self.stream is None:
+            return
+        import time
+
+        with self._lock:
+            self.done += 1
+            now = time.monotonic()
+            if now - self._last >= 0.1 or self.done == self.total:
+                self._last = now
+                self.stream.write(f"\rchecked {self.done:,}/{self.total:,} objects")
+                self.stream.flush()
+
+    def finish(self) -> None:
+        if self.stream is not None and self.done:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+def progress_stream() -> TextIO | None:
+    """stderr when it is a terminal (a progress bar in a log is noise)."""
+    return sys.stderr if sys.stderr.isatty() else None

@@ -1,0 +1,163 @@
+"""R: what the objects behind the URLs say (`lint --remote`, spec sections 3, 5 and 6).
+
+These rules are checked only with `--remote`, by ``encord_manifest.remote.check``, which reads
+each object's headers (and, where a ranged read is made anyway, its first bytes). Their
+examples describe an object's state rather than a manifest, so the test suite runs them
+against a real HTTP server instead of through the offline linter.
+"""
+
+from __future__ import annotations
+
+from encord_manifest.diagnostics import Severity
+from encord_manifest.rules import register
+
+_URL = '{"images": [{"objectUrl": "https://b.s3.eu-central-1.amazonaws.com/cat.jpg"}]}'
+
+
+def _remote(
+    code: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    explanation: str,
+    failing: str,
+    passing: str,
+) -> str:
+    return register(
+        code,
+        name,
+        severity,
+        summary,
+        explanation=explanation,
+        failing=f"{_URL}\n# {failing}",
+        passing=f"{_URL}\n# {passing}",
+        origin="remote",
+        example_is_literal=False,
+    )
+
+
+OBJECT_NOT_FOUND = _remote(
+    "R801",
+    "object-not-found",
+    Severity.ERROR,
+    "The object does not exist (HTTP 404 or 410)",
+    """
+        The server says there is no object at this URL: a typo in the key, a file not yet
+        uploaded, or one deleted since. The import would fail this file.
+    """,
+    "HEAD answers 404",
+    "HEAD answers 200 with a length",
+)
+
+OBJECT_ACCESS_DENIED = _remote(
+    "R802",
+    "object-access-denied",
+    Severity.ERROR,
+    "Reading the object is not allowed (HTTP 401 or 403)",
+    """
+        The object cannot be read with the credentials given (or without any). Encord reads it
+        through your storage integration, so check that its role or access key may read this
+        bucket (s3:GetObject / OBS read permission) and that the bucket policy allows it. S3 and
+        OBS also answer 403 instead of 404 for a missing key when listing the bucket is not
+        allowed: the key may simply not exist.
+    """,
+    "HEAD and a ranged GET answer 403",
+    "HEAD answers 200",
+)
+
+OBJECT_EMPTY = _remote(
+    "R803",
+    "object-empty",
+    Severity.ERROR,
+    "The object is empty (0 bytes)",
+    """
+        A zero-byte object is no image, video or scan: usually an upload that failed half-way.
+    """,
+    "HEAD answers 200 with Content-Length: 0",
+    "HEAD answers 200 with Content-Length: 48213",
+)
+
+OBJECT_REDIRECTS = _remote(
+    "R804",
+    "object-redirects",
+    Severity.ERROR,
+    "The URL redirects in a loop, or too many times",
+    """
+        Following the URL's redirects never reaches an object (a loop, or more than ten hops).
+        Use the object's final URL.
+    """,
+    "a 302 to a URL that redirects back",
+    "a 200, or one redirect to the object",
+)
+
+OBJECT_TYPE_MISMATCH = _remote(
+    "R805",
+    "object-type-mismatch",
+    Severity.ERROR,
+    "The object's bytes are not of the data type it is listed as",
+    """
+        The first bytes of the object show another kind of file than the list it is in: an HTML
+        error page or XML error document saved under a media name, a video listed as an image, a
+        JPEG listed as DICOM. The import fails it ("Expected a video, got a file of type ...").
+        Read only where a ranged read is made anyway (HEAD refused, DICOM headers, sequence
+        frames).
+    """,
+    "the first bytes are '<!DOCTYPE html>'",
+    "the first bytes are FF D8 FF (a JPEG)",
+)
+
+OBJECT_CONTENT_TYPE_MISMATCH = _remote(
+    "R806",
+    "object-content-type-mismatch",
+    Severity.WARNING,
+    "The server's Content-Type contradicts the data type",
+    """
+        The object is served as another type (text/html for an image, an image type for a
+        video). Generic types (application/octet-stream, binary/octet-stream) say nothing and
+        are accepted. A wrong type can make browsers and the Encord viewer refuse the file; set
+        the object's content type when uploading.
+    """,
+    "HEAD answers Content-Type: text/html",
+    "HEAD answers Content-Type: image/jpeg",
+)
+
+OBJECT_TOO_LARGE = _remote(
+    "R807",
+    "object-too-large",
+    Severity.WARNING,
+    "The object is larger than the configured plan limit",
+    """
+        The object is larger than `max-object-mb` in the configuration (your plan's limit for
+        one file). Off unless configured.
+    """,
+    "Content-Length above max-object-mb",
+    "Content-Length within it",
+)
+
+OBJECT_UNREACHABLE = _remote(
+    "R808",
+    "object-unreachable",
+    Severity.ERROR,
+    "The object could not be read (connection, timeout, server error)",
+    """
+        No answer could be had: the host does not resolve, refuses or drops connections, does not
+        answer in time, or answers with a server error (5xx, 429) even after retries, or with
+        another client error. Encord's import would meet the same.
+    """,
+    "the server answers 503 to every retry",
+    "the server answers 200",
+)
+
+OBJECT_NOT_CHECKED = _remote(
+    "R809",
+    "object-not-checked",
+    Severity.WARNING,
+    "The URL's host is a private or local address; not checked",
+    """
+        The host resolves to a private, loopback or link-local address, which a check never
+        contacts unless `--allow-private-hosts` is given (a CI job linting an untrusted pull
+        request must not probe its own network). Encord cannot reach such an address either.
+    """,
+    "a URL on 10.0.0.5 or 169.254.169.254",
+    "a URL on a public host",
+)

@@ -1,0 +1,210 @@
+"""A real HTTP object server on 127.0.0.1 for the remote checks: Range support and faults.
+
+Objects are registered by path with their bytes and headers; faults are switched per path:
+HEAD refused (405, or 403 as S3 answers a pre-signed GET URL), Range ignored, N answers of a
+status before the real one (500, 429 with Retry-After), a dropped connection, a slow answer,
+redirects (and loops). Every request is logged (method, path, Range header, body bytes sent),
+so tests can say what was read.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+_RANGE = re.compile(r"bytes=(\d+)-(\d*)")
+
+
+@dataclass
+class StoredObject:
+    body: bytes
+    content_type: str = "application/octet-stream"
+    #: "head-405", "head-403", "ignore-range", "drop", "slow:SECONDS", "status:CODE:TIMES",
+    #: "retry-after:SECONDS:TIMES", "redirect:PATH"
+    faults: list[str] = field(default_factory=list)
+    etag: str | None = None
+
+
+@dataclass
+class LoggedRequest:
+    method: str
+    path: str
+    range: str | None
+    sent: int
+
+
+class ObjectServer:
+    def __init__(self, delay: float = 0.0) -> None:
+        self.objects: dict[str, StoredObject] = {}
+        self.log: list[LoggedRequest] = []
+        self.delay = delay
+        self._lock = threading.Lock()
+        self._counts: dict[tuple[str, str], int] = {}
+        handler = _handler_for(self)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def url(self, path: str) -> str:
+        return f"{self.base}{path}"
+
+    def put(
+        self, path: str, body: bytes, content_type: str = "application/octet-stream", *faults: str
+    ) -> str:
+        self.objects[path] = StoredObject(body, content_type, list(faults))
+        return self.url(path)
+
+    def requests_for(self, path: str) -> list[LoggedRequest]:
+        return [entry for entry in self.log if entry.path == path]
+
+    def times(self, path: str, fault: str) -> int:
+        """How many times a counted fault has fired for a path (and count this one)."""
+        with self._lock:
+            key = (path, fault)
+            self._counts[key] = self._counts.get(key, 0) + 1
+            return self._counts[key]
+
+    def record(self, entry: LoggedRequest) -> None:
+        with self._lock:
+            self.log.append(entry)
+
+
+def _handler_for(server: ObjectServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet
+            pass
+
+        def do_HEAD(self) -> None:
+            self._answer(head=True)
+
+        def do_GET(self) -> None:
+            self._answer(head=False)
+
+        def _answer(self, head: bool) -> None:
+            if server.delay:
+                time.sleep(server.delay)
+            path = self.path.split("?", 1)[0]
+            stored = server.objects.get(path)
+            range_header = self.headers.get("Range")
+            if stored is None:
+                self._send(
+                    404,
+                    b"<Error><Code>NoSuchKey</Code></Error>",
+                    "application/xml",
+                    head,
+                    path,
+                    range_header,
+                )
+                return
+            for fault in stored.faults:
+                name, _, argument = fault.partition(":")
+                if name == "head-405" and head:
+                    return self._send(405, b"", "text/plain", head, path, range_header)
+                if name == "head-403" and head:
+                    return self._send(403, b"", "application/xml", head, path, range_header)
+                if name == "drop":
+                    server.record(LoggedRequest(self.command, path, range_header, 0))
+                    self.close_connection = True
+                    self.connection.close()
+                    return None
+                if name == "slow":
+                    time.sleep(float(argument))
+                if name == "status":
+                    code, times = argument.split(":")
+                    if server.times(path, fault) <= int(times):
+                        return self._send(int(code), b"", "text/plain", head, path, range_header)
+                if name == "retry-after":
+                    seconds, times = argument.split(":")
+                    if server.times(path, fault) <= int(times):
+                        return self._send(
+                            429,
+                            b"",
+                            "text/plain",
+                            head,
+                            path,
+                            range_header,
+                            {"Retry-After": seconds},
+                        )
+                if name == "redirect":
+                    return self._send(
+                        302, b"", "text/plain", head, path, range_header, {"Location": argument}
+                    )
+            body = stored.body
+            match = _RANGE.fullmatch(range_header or "")
+            if match and "ignore-range" not in stored.faults:
+                start = int(match.group(1))
+                end = min(int(match.group(2)) if match.group(2) else len(body) - 1, len(body) - 1)
+                if start >= len(body):
+                    return self._send(
+                        416,
+                        b"",
+                        "text/plain",
+                        head,
+                        path,
+                        range_header,
+                        {"Content-Range": f"bytes */{len(body)}"},
+                    )
+                part = body[start : end + 1]
+                return self._send(
+                    206,
+                    part,
+                    stored.content_type,
+                    head,
+                    path,
+                    range_header,
+                    {"Content-Range": f"bytes {start}-{end}/{len(body)}"},
+                )
+            return self._send(200, body, stored.content_type, head, path, range_header)
+
+        def _send(
+            self,
+            status: int,
+            body: bytes,
+            content_type: str,
+            head: bool,
+            path: str,
+            range_header: str | None,
+            extra: dict[str, str] | None = None,
+        ) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Accept-Ranges", "bytes")
+            for key, value in (extra or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            sent = 0
+            if not head and body:
+                try:
+                    for start in range(0, len(body), 65536):
+                        self.wfile.write(body[start : start + 65536])
+                        sent += len(body[start : start + 65536])
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True
+            server.record(LoggedRequest(self.command, path, range_header, sent))
+
+    return Handler
+
+
+@contextmanager
+def object_server(delay: float = 0.0) -> Iterator[ObjectServer]:
+    server = ObjectServer(delay)
+    server.thread.start()
+    try:
+        yield server
+    finally:
+        server.httpd.shutdown()
+        server.httpd.server_close()
