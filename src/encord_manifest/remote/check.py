@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from encord_manifest import spec
 from encord_manifest.diagnostics import Finding, Pointer
+from encord_manifest.remote.dicom import FIRST_READ, DicomHeader, read_header
 from encord_manifest.remote.http import Answer, Fetcher, FetchError, FetchSettings
 from encord_manifest.remote.sniff import ACCEPTED, DOCUMENT_KINDS, SNIFF_BYTES, describe, sniff
 from encord_manifest.rules import remote as rules
@@ -87,64 +88,185 @@ def _probeable(url: str) -> bool:
     return not any(code in _MALFORMED for code, _ in url_problems(url))
 
 
+Verdict = tuple[str, str]
+
+
+@dataclass
+class Probe:
+    """What was learnt of one object."""
+
+    target: Target
+    verdicts: list[Verdict]
+    header: DicomHeader | None = None
+
+
 def check(data: Any, settings: RemoteSettings, fetcher: Fetcher) -> list[Finding]:
-    """Findings about the objects of a manifest, in manifest order."""
+    """Findings about the objects of a manifest: each object's, then each DICOM series'."""
     wanted = targets(data)
     if not wanted:
         return []
     progress = _Progress(len(wanted), settings.progress)
     with ThreadPoolExecutor(max_workers=max(1, settings.jobs)) as pool:
 
-        def probe_one(target: Target) -> list[Finding]:
+        def probe_one(target: Target) -> Probe:
             try:
-                return list(probe(target, settings, fetcher))
+                return probe(target, settings, fetcher)
             finally:
                 progress.advance()
 
-        results = list(pool.map(probe_one, wanted))
+        probes = list(pool.map(probe_one, wanted))
     progress.finish()
-    return [finding for findings in results for finding in findings]
+    findings = [
+        Finding(code, pointer, message)
+        for result in probes
+        for code, message in result.verdicts
+        for pointer in result.target.pointers
+    ]
+    headers = {result.target.url: result.header for result in probes if result.header}
+    findings.extend(series_findings(data, headers))
+    return findings
 
 
-def probe(target: Target, settings: RemoteSettings, fetcher: Fetcher) -> Iterator[Finding]:
-    """What one object's answer says, at every place its URL is listed."""
-    for code, message in _verdict(target, settings, fetcher):
-        for pointer in target.pointers:
-            yield Finding(code, pointer, message)
-
-
-def _verdict(
-    target: Target, settings: RemoteSettings, fetcher: Fetcher
-) -> Iterator[tuple[str, str]]:
+def probe(target: Target, settings: RemoteSettings, fetcher: Fetcher) -> Probe:
+    """One object: a HEAD (or, for DICOM, a ranged GET of the header straight away)."""
+    result = Probe(target, [])
+    dicom = target.list_key == "dicom_series"
     try:
-        answer = fetcher.request("HEAD", target.url)
-        if answer.status in (400, 403, 405, 501):
-            # HEAD refused (a pre-signed GET URL signs only GET): the first bytes instead,
-            # which also show what the file is.
-            answer = fetcher.read_prefix(target.url, 0, SNIFF_BYTES)
+        if dicom:
+            answer = fetcher.read_prefix(target.url, 0, FIRST_READ)
+        else:
+            answer = fetcher.request("HEAD", target.url)
+            if answer.status in (400, 403, 405, 501):
+                # HEAD refused (a pre-signed GET URL signs only GET): the first bytes
+                # instead, which also show what the file is.
+                answer = fetcher.read_prefix(target.url, 0, SNIFF_BYTES)
     except FetchError as error:
-        yield _fetch_error(error)
-        return
+        result.verdicts.append(_fetch_error(error))
+        return result
+    refusal = _status_verdict(answer)
+    if refusal is not None:
+        result.verdicts.append(refusal)
+        return result
+    result.verdicts.extend(_size_findings(answer, settings))
+    if answer.size == 0:
+        return result
+    if dicom:
+        result.header = read_header(fetcher, target.url, first=answer)
+        result.verdicts.extend(_dicom_findings(result.header, answer))
+    else:
+        result.verdicts.extend(_type_findings(target, answer))
+    return result
+
+
+def _status_verdict(answer: Answer) -> Verdict | None:
     status = answer.status
     if status in (404, 410):
-        yield rules.OBJECT_NOT_FOUND, f"object not found (HTTP {status})"
-        return
+        return rules.OBJECT_NOT_FOUND, f"object not found (HTTP {status})"
     if status in (401, 403):
-        yield (
+        return (
             rules.OBJECT_ACCESS_DENIED,
             f"reading the object is not allowed (HTTP {status}): check the bucket policy and "
             "the integration's permissions, or whether the key exists",
         )
-        return
+    if status == 416 and answer.size == 0:
+        return None  # a range of an empty object: the size says it
     if not 200 <= status < 300:
         retried = " after retries" if status == 429 or status >= 500 else ""
-        yield rules.OBJECT_UNREACHABLE, f"the server answers HTTP {status}{retried}"
+        return rules.OBJECT_UNREACHABLE, f"the server answers HTTP {status}{retried}"
+    return None
+
+
+def _dicom_findings(header: DicomHeader, first: Answer) -> Iterator[Verdict]:
+    if header.status == "not-dicom":
+        kind = sniff(first.body)
+        what = describe(kind) if kind else "not DICOM (no DICM signature, no DICOM element)"
+        yield rules.OBJECT_TYPE_MISMATCH, f"the object is {what}, not a DICOM file"
         return
-    yield from _size_findings(answer, settings)
-    yield from _type_findings(target, answer)
+    if header.status != "ok":
+        yield rules.DICOM_UNREADABLE, f"the DICOM header could not be read: {header.detail}"
+        return
+    if header.missing_required:
+        yield (
+            rules.DICOM_MISSING_TAG,
+            f"DICOM file without {_names(header.missing_required)}; Encord needs it to import",
+        )
+    if header.missing_3d:
+        yield (
+            rules.DICOM_MISSING_3D_TAG,
+            f"DICOM file without {_names(header.missing_3d)}; the series will not render in 3D",
+        )
+    for name in ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID"):
+        value = str(header.values.get(name) or "")
+        if len(value) > 64:
+            yield (
+                rules.DICOM_INVALID_UID,
+                f"{name} is {len(value)} characters long; the limit is 64",
+            )
 
 
-def _fetch_error(error: FetchError) -> tuple[str, str]:
+def _names(names: list[str]) -> str:
+    return ", ".join(names)
+
+
+def series_findings(data: Any, headers: dict[str, DicomHeader]) -> Iterator[Finding]:
+    """The per-series rules of spec 6: one study, distinct instances, one size."""
+    entries = data.get("dicom_series") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            continue
+        files = sorted(
+            (number, key, value)
+            for key, value in entry.items()
+            if (number := positional_suffix(key)) is not None and isinstance(value, str)
+        )
+        first_study: tuple[Pointer, str] | None = None
+        first_size: tuple[Pointer, tuple[Any, Any]] | None = None
+        instances: dict[str, Pointer] = {}
+        for _, key, url in files:
+            header = headers.get(url)
+            if header is None or header.status != "ok":
+                continue
+            pointer: Pointer = ("dicom_series", index, key)
+            values = header.values
+            study = values.get("StudyInstanceUID")
+            if study:
+                if first_study is None:
+                    first_study = (pointer, str(study))
+                elif str(study) != first_study[1]:
+                    yield Finding(
+                        rules.DICOM_STUDY_DIFFERS,
+                        pointer,
+                        "StudyInstanceUID differs from the series' first file's",
+                        related=first_study[0],
+                    )
+            sop = values.get("SOPInstanceUID")
+            if sop:
+                if str(sop) in instances:
+                    yield Finding(
+                        rules.DICOM_DUPLICATE_INSTANCE,
+                        pointer,
+                        "SOPInstanceUID repeats another file's of the series",
+                        related=instances[str(sop)],
+                    )
+                else:
+                    instances[str(sop)] = pointer
+            size = (values.get("Rows"), values.get("Columns"))
+            if None not in size:
+                if first_size is None:
+                    first_size = (pointer, size)
+                elif size != first_size[1]:
+                    yield Finding(
+                        rules.DICOM_SIZE_DIFFERS,
+                        pointer,
+                        f"{size[0]}x{size[1]} (Rows x Columns), the series' first file is "
+                        f"{first_size[1][0]}x{first_size[1][1]}",
+                        related=first_size[0],
+                    )
+
+
+def _fetch_error(error: FetchError) -> Verdict:
     if error.kind == "refused-host":
         return rules.OBJECT_NOT_CHECKED, f"not checked: {error}"
     if error.kind == "redirects":
@@ -152,7 +274,7 @@ def _fetch_error(error: FetchError) -> tuple[str, str]:
     return rules.OBJECT_UNREACHABLE, f"the object could not be read: {error}"
 
 
-def _size_findings(answer: Answer, settings: RemoteSettings) -> Iterator[tuple[str, str]]:
+def _size_findings(answer: Answer, settings: RemoteSettings) -> Iterator[Verdict]:
     if answer.size == 0:
         yield rules.OBJECT_EMPTY, "the object is empty (0 bytes)"
     limit = settings.max_object_bytes
@@ -168,7 +290,7 @@ def _size_findings(answer: Answer, settings: RemoteSettings) -> Iterator[tuple[s
 _FILE_NOUN = {**spec.ENTRY_NOUN, "image_groups": "image", "dicom_series": "DICOM file"}
 
 
-def _type_findings(target: Target, answer: Answer) -> Iterator[tuple[str, str]]:
+def _type_findings(target: Target, answer: Answer) -> Iterator[Verdict]:
     noun = _FILE_NOUN.get(target.list_key, target.list_key)
     kind = sniff(answer.body) if answer.body else None
     if kind is not None:

@@ -29,7 +29,7 @@ import requests
 from encord_manifest.remote.safety import RefusedHost, Resolver, check_host, resolve
 
 USER_AGENT = "encord-manifest (lint --remote)"
-_CONTENT_RANGE_TOTAL = re.compile(r"bytes\s+\d+-\d+/(\d+)")
+_CONTENT_RANGE_TOTAL = re.compile(r"bytes\s+(?:\d+-\d+|\*)/(\d+)")
 #: Answers to HEAD that mean "ask with GET instead" (S3 pre-signed GET URLs answer 403).
 HEAD_REFUSED = frozenset({400, 403, 405, 501})
 

@@ -161,3 +161,121 @@ OBJECT_NOT_CHECKED = _remote(
     "a URL on 10.0.0.5 or 169.254.169.254",
     "a URL on a public host",
 )
+
+_SERIES = '{"dicom_series": [{"title": "ct", "objectUrl_0": "https://b.s3.amazonaws.com/ct/0.dcm", "objectUrl_1": "https://b.s3.amazonaws.com/ct/1.dcm"}]}'
+
+
+def _dicom(
+    code: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    explanation: str,
+    failing: str,
+    passing: str,
+) -> str:
+    return register(
+        code,
+        name,
+        severity,
+        summary,
+        explanation=explanation,
+        failing=f"{_SERIES}\n# {failing}",
+        passing=f"{_SERIES}\n# {passing}",
+        origin="remote",
+        example_is_literal=False,
+    )
+
+
+DICOM_MISSING_TAG = _dicom(
+    "R810",
+    "dicom-missing-tag",
+    Severity.ERROR,
+    "A DICOM file without a tag Encord needs to import it",
+    """
+        Encord needs Rows, Columns, StudyInstanceUID, SeriesInstanceUID, SOPInstanceUID and
+        PatientID in every file of a series (read from the file's header with Range requests,
+        never its pixels). A file without one fails the import.
+    """,
+    "1.dcm has no PatientID",
+    "both files carry all six tags",
+)
+
+DICOM_MISSING_3D_TAG = _dicom(
+    "R811",
+    "dicom-missing-3d-tag",
+    Severity.WARNING,
+    "A DICOM file without the tags 3D rendering needs",
+    """
+        To show a series in 3D, Encord needs ImagePositionPatient, ImageOrientationPatient,
+        SliceThickness and PixelSpacing (at top level, or in the functional groups of an
+        enhanced multi-frame object). Without them the series imports, in 2D only.
+    """,
+    "the files have no ImagePositionPatient",
+    "the files carry all four",
+)
+
+DICOM_INVALID_UID = _dicom(
+    "R812",
+    "dicom-invalid-uid",
+    Severity.ERROR,
+    "A DICOM UID longer than 64 characters",
+    """
+        DICOM UIDs (StudyInstanceUID, SeriesInstanceUID, SOPInstanceUID) hold 1 to 64
+        characters; the server rejects longer ones.
+    """,
+    "SOPInstanceUID of 70 characters",
+    "UIDs of up to 64 characters",
+)
+
+DICOM_STUDY_DIFFERS = _dicom(
+    "R813",
+    "dicom-study-differs",
+    Severity.ERROR,
+    "Files of one DICOM series belong to different studies",
+    """
+        Every file of a series must carry the same StudyInstanceUID; the server refuses a
+        series that mixes studies. Reported at each file whose study differs from the first's.
+    """,
+    "1.dcm has another StudyInstanceUID than 0.dcm",
+    "one StudyInstanceUID throughout",
+)
+
+DICOM_DUPLICATE_INSTANCE = _dicom(
+    "R814",
+    "dicom-duplicate-instance",
+    Severity.ERROR,
+    "Two files of one DICOM series with the same SOPInstanceUID",
+    """
+        SOPInstanceUID identifies one image; two files of a series with the same one are the
+        same image twice (or a copy with a wrong UID), which the server rejects.
+    """,
+    "1.dcm repeats 0.dcm's SOPInstanceUID",
+    "a distinct SOPInstanceUID per file",
+)
+
+DICOM_SIZE_DIFFERS = _dicom(
+    "R815",
+    "dicom-size-differs",
+    Severity.ERROR,
+    "Files of one DICOM series with different Rows/Columns",
+    """
+        The images of a series must share their dimensions (Rows and Columns); the server
+        refuses a series whose files differ.
+    """,
+    "0.dcm is 512x512, 1.dcm is 256x256",
+    "every file is 512x512",
+)
+
+DICOM_UNREADABLE = _dicom(
+    "R816",
+    "dicom-header-unreadable",
+    Severity.WARNING,
+    "The DICOM header could not be read",
+    """
+        The file's header could not be parsed, or did not end within the bytes a check reads
+        (16 MiB over at most six ranged requests). Its tags were not checked.
+    """,
+    "a corrupt header",
+    "a header that parses",
+)
