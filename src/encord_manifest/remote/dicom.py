@@ -52,7 +52,11 @@ _LAST_CLASSIC = max(REQUIRED.values()) | max(THREE_D.values())
 _PIXEL_DATA_GROUP = 0x7FE00000
 _DEFLATED = b"1.2.840.10008.1.2.1.99"
 
-FIRST_READ = 64 * 1024
+#: The first read: most headers are 1-10 KB (spec 6.1); 3 KiB keeps the bytes read within
+#: twice the header on average (benchmarks/remote.py). Longer ones are read on from where
+#: parsing stopped: to the end of the element it was in, plus a margin, or twice as far.
+FIRST_READ = 3 * 1024
+_MARGIN = 4 * 1024
 MAX_REQUESTS = 6
 MAX_BYTES = 16 * 1024 * 1024
 
@@ -62,9 +66,13 @@ class DicomHeader:
     """What was read of one file: the values found, or why there are none."""
 
     values: dict[str, Any] = field(default_factory=dict)
-    #: "ok", "not-dicom", "unreadable" (parse failed on the whole object or within the cap)
+    #: "ok", "not-dicom", "unreadable" (parse failed on the whole object or within the cap),
+    #: or, from ``parse`` only, "more"
     status: str = "ok"
     detail: str = ""
+    #: With "more": the offset the next read should reach at least (the end of the element
+    #: parsing was in), when known.
+    needed: int = 0
     bytes_read: int = 0
     requests: int = 0
 
@@ -132,7 +140,8 @@ def read_header(fetcher: Fetcher, url: str, first: Answer | None = None) -> Dico
                 bytes_read=len(buffer),
                 requests=requests,
             )
-        want = min(len(buffer) * 4, MAX_BYTES, total if total is not None else MAX_BYTES)
+        want = max(header.needed + _MARGIN, len(buffer) * 2)
+        want = min(want, MAX_BYTES, total if total is not None else MAX_BYTES)
 
 
 def parse(buffer: bytes, whole: bool) -> DicomHeader:
@@ -148,9 +157,9 @@ def parse(buffer: bytes, whole: bool) -> DicomHeader:
     except Exception as error:  # pydicom raises many types; the structure decides (6.1)
         if whole:
             return DicomHeader(status="unreadable", detail=f"{type(error).__name__}: {error}")
-        return DicomHeader(status="more")
+        return DicomHeader(status="more", needed=stopped.furthest)
     if not (stopped.fired or whole):
-        return DicomHeader(status="more")
+        return DicomHeader(status="more", needed=stopped.furthest)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # values are converted (and validated) when read
         return DicomHeader(values=_values(dataset))
@@ -182,10 +191,17 @@ class _StopRule:
     def __init__(self) -> None:
         self.fired = False
         self.seen: set[int] = set()
+        #: The stream being parsed, and the end of the furthest element seen in it.
+        self.stream: BytesIO | None = None
+        self.offset = 0
+        self.furthest = 0
 
     def __call__(self, tag: Any, vr: Any, length: int) -> bool:
         number = int(tag)
         self.seen.add(number)
+        if self.stream is not None and length != 0xFFFFFFFF:
+            # Called with the stream just past the element's header: its value ends here.
+            self.furthest = max(self.furthest, self.offset + self.stream.tell() + length)
         done = (
             number >= _PIXEL_DATA_GROUP
             or number > PER_FRAME_GROUPS
@@ -206,7 +222,9 @@ def _read(buffer: bytes, stop: _StopRule) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pydicom warns about what a prefix lacks
         if deflated_at is None:
-            return read_partial(BytesIO(buffer), stop_when=stop, force=True, specific_tags=tags)
+            stop.stream = BytesIO(buffer)
+            return read_partial(stop.stream, stop_when=stop, force=True, specific_tags=tags)
+        # Offsets in the inflated stream say nothing about compressed bytes: no hint there.
         inflated = zlib.decompressobj(-zlib.MAX_WBITS).decompress(buffer[deflated_at:])
         return read_dataset(
             BytesIO(inflated),
