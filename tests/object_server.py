@@ -97,6 +97,9 @@ def _handler_for(server: ObjectServer) -> type[BaseHTTPRequestHandler]:
             if server.delay:
                 time.sleep(server.delay)
             path = self.path.split("?", 1)[0]
+            if path.startswith("http://"):  # asked as a proxy: absolute URI in the request line
+                path = "/" + path.split("/", 3)[3] if path.count("/") >= 3 else "/"
+                path = "/proxied" + path
             stored = server.objects.get(path)
             range_header = self.headers.get("Range")
             if stored is None:

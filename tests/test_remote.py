@@ -190,6 +190,22 @@ def test_a_server_that_ignores_range_is_read_only_as_far_as_needed(server: Objec
     assert fetcher.counters.body_bytes <= 4096 + 65536
 
 
+def test_requests_go_through_the_proxy_the_environment_names(
+    server: ObjectServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server.put("/proxied/cat.jpg", JPEG, "image/jpeg")
+    monkeypatch.setenv("HTTP_PROXY", server.base)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    # A host name that resolves nowhere: only the proxy can answer for it.
+    messages, _ = in_process(server, ["http://objects.invalid/cat.jpg"], retries=0)
+    assert messages == []
+    assert [r.method for r in server.requests_for("/proxied/cat.jpg")] == ["HEAD"]
+    monkeypatch.setenv("NO_PROXY", "objects.invalid")
+    messages, _ = in_process(server, ["http://objects.invalid/cat.jpg"], retries=0)
+    assert messages == ["R808 the object could not be read: the host name does not resolve"]
+
+
 # -- safety -----------------------------------------------------------------------------------
 
 
