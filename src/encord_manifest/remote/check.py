@@ -19,6 +19,8 @@ from encord_manifest import spec
 from encord_manifest.diagnostics import Finding, Pointer
 from encord_manifest.remote.dicom import FIRST_READ, DicomHeader, read_header
 from encord_manifest.remote.http import Answer, Fetcher, FetchError, FetchSettings
+from encord_manifest.remote.images import READS as IMAGE_READS
+from encord_manifest.remote.images import read_size
 from encord_manifest.remote.sniff import ACCEPTED, DOCUMENT_KINDS, SNIFF_BYTES, describe, sniff
 from encord_manifest.rules import remote as rules
 from encord_manifest.rules.urls import url_problems
@@ -57,12 +59,15 @@ class Target:
     url: str
     list_key: str
     pointers: tuple[Pointer, ...]
+    #: A frame of an image sequence (its size is read too).
+    frame: bool = False
 
 
 def targets(data: Any) -> list[Target]:
     """The distinct, well-formed URLs of a manifest, each with every place it is listed."""
     places: dict[str, list[Pointer]] = {}
     kinds: dict[str, str] = {}
+    frames: set[str] = set()
     if not isinstance(data, dict):
         return []
     for list_key in spec.ENTRY_KEYS:
@@ -79,7 +84,11 @@ def targets(data: Any) -> list[Target]:
                     continue
                 places.setdefault(value, []).append((list_key, index, key))
                 kinds.setdefault(value, list_key)
-    return [Target(url, kinds[url], tuple(pointers)) for url, pointers in places.items()]
+                if list_key == "image_groups" and entry.get("createVideo") is not False:
+                    frames.add(value)
+    return [
+        Target(url, kinds[url], tuple(pointers), url in frames) for url, pointers in places.items()
+    ]
 
 
 def _probeable(url: str) -> bool:
@@ -98,6 +107,8 @@ class Probe:
     target: Target
     verdicts: list[Verdict]
     header: DicomHeader | None = None
+    #: (width, height) of a sequence frame.
+    dimensions: tuple[int, int] | None = None
 
 
 def check(data: Any, settings: RemoteSettings, fetcher: Fetcher) -> list[Finding]:
@@ -124,6 +135,8 @@ def check(data: Any, settings: RemoteSettings, fetcher: Fetcher) -> list[Finding
     ]
     headers = {result.target.url: result.header for result in probes if result.header}
     findings.extend(series_findings(data, headers))
+    sizes = {result.target.url: result.dimensions for result in probes if result.dimensions}
+    findings.extend(sequence_findings(data, sizes))
     return findings
 
 
@@ -134,6 +147,8 @@ def probe(target: Target, settings: RemoteSettings, fetcher: Fetcher) -> Probe:
     try:
         if dicom:
             answer = fetcher.read_prefix(target.url, 0, FIRST_READ)
+        elif target.frame:
+            answer = fetcher.read_prefix(target.url, 0, IMAGE_READS[0])
         else:
             answer = fetcher.request("HEAD", target.url)
             if answer.status in (400, 403, 405, 501):
@@ -155,6 +170,8 @@ def probe(target: Target, settings: RemoteSettings, fetcher: Fetcher) -> Probe:
         result.verdicts.extend(_dicom_findings(result.header, answer))
     else:
         result.verdicts.extend(_type_findings(target, answer))
+        if target.frame and not result.verdicts:
+            result.dimensions = read_size(fetcher, target.url, answer)
     return result
 
 
@@ -208,6 +225,41 @@ def _names(names: list[str]) -> str:
     return ", ".join(names)
 
 
+def sequence_findings(data: Any, sizes: dict[str, tuple[int, int]]) -> Iterator[Finding]:
+    """Frames of an image sequence whose size differs from the first frame's."""
+    entries = data.get("image_groups") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or entry.get("createVideo") is False:
+            continue
+        first: tuple[Pointer, tuple[int, int]] | None = None
+        for _, key, url in _files(entry):
+            size = sizes.get(url)
+            if size is None:
+                continue
+            pointer: Pointer = ("image_groups", index, key)
+            if first is None:
+                first = (pointer, size)
+            elif size != first[1]:
+                yield Finding(
+                    rules.SEQUENCE_FRAME_SIZE_DIFFERS,
+                    pointer,
+                    f"frame is {size[0]}x{size[1]}, the sequence's first frame is "
+                    f"{first[1][0]}x{first[1][1]}; it will be resized",
+                    related=first[0],
+                )
+
+
+def _files(entry: dict[str, Any]) -> list[tuple[int, str, str]]:
+    """The files of a group or series entry, in the order of their positions."""
+    return sorted(
+        (number, key, value)
+        for key, value in entry.items()
+        if (number := positional_suffix(key)) is not None and isinstance(value, str)
+    )
+
+
 def series_findings(data: Any, headers: dict[str, DicomHeader]) -> Iterator[Finding]:
     """The per-series rules of spec 6: one study, distinct instances, one size."""
     entries = data.get("dicom_series") if isinstance(data, dict) else None
@@ -216,11 +268,7 @@ def series_findings(data: Any, headers: dict[str, DicomHeader]) -> Iterator[Find
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict):
             continue
-        files = sorted(
-            (number, key, value)
-            for key, value in entry.items()
-            if (number := positional_suffix(key)) is not None and isinstance(value, str)
-        )
+        files = _files(entry)
         first_study: tuple[Pointer, str] | None = None
         first_size: tuple[Pointer, tuple[Any, Any]] | None = None
         instances: dict[str, Pointer] = {}
