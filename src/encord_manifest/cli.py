@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -193,6 +194,14 @@ def lint(
             rich_help_panel="Remote checks",
         ),
     ] = 10.0,
+    profile: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            help="Sign requests to S3/OBS with this profile of the AWS credentials file "
+            "(default: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or OBS_..., or the default profile).",
+            rich_help_panel="Remote checks",
+        ),
+    ] = None,
     allow_private_hosts: Annotated[
         bool,
         typer.Option(
@@ -233,7 +242,9 @@ def lint(
         raise typer.Exit(EXIT_ERROR)
     resolver = _resolver(select, extend_select or [], ignore or [], provider, config, isolated)
     remote_checker = (
-        _remote_checker(jobs, timeout, allow_private_hosts)
+        _or_usage_error(
+            functools.partial(_remote_checker, jobs, timeout, allow_private_hosts, profile)
+        )
         if remote and not show_settings
         else None
     )
@@ -293,13 +304,20 @@ def lint(
 
 
 def _remote_checker(
-    jobs: int, timeout: float, allow_private_hosts: bool
+    jobs: int, timeout: float, allow_private_hosts: bool, profile: str | None
 ) -> Callable[[LintSettings], Callable[[Any], list[Finding]]]:
     """For each file's settings, the check that reads its objects; one HTTP pool for the run."""
     from encord_manifest.remote.check import RemoteSettings, check, progress_stream
     from encord_manifest.remote.http import Fetcher, FetchSettings
+    from encord_manifest.remote.signing import find_credentials, signer
 
-    fetch = FetchSettings(timeout=timeout, allow_private_hosts=allow_private_hosts)
+    credentials = find_credentials(profile)
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    fetch = FetchSettings(
+        timeout=timeout,
+        allow_private_hosts=allow_private_hosts,
+        sign=signer(credentials, region) if credentials else None,
+    )
     fetcher = Fetcher(fetch, pool_size=jobs)
 
     def for_settings(settings: LintSettings) -> Callable[[Any], list[Finding]]:
@@ -334,10 +352,11 @@ T = TypeVar("T")
 def _or_usage_error(action: Callable[[], T]) -> T:
     """Run ``action``; a configuration problem ends the run with exit 2 and one line."""
     from encord_manifest.config import ConfigError
+    from encord_manifest.remote.signing import CredentialsError
 
     try:
         return action()
-    except ConfigError as error:
+    except (ConfigError, CredentialsError) as error:
         _print_error(str(error))
         raise typer.Exit(EXIT_ERROR) from None
 

@@ -23,7 +23,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
 
@@ -56,6 +56,9 @@ class FetchSettings:
     allow_private_hosts: bool = False
     #: Extra headers per URL (request signing plugs in here).
     sign: Callable[[str, str, dict[str, str]], dict[str, str]] | None = None
+    #: Connect to another address for a host, keeping its name in the Host header and the
+    #: signature (curl's --connect-to): for endpoints without public DNS, and for tests.
+    connect_to: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -136,7 +139,9 @@ class Fetcher:
         current = url
         while True:
             try:
-                check_host(current, self.settings.allow_private_hosts, self.resolver)
+                check_host(
+                    self._connect_url(current), self.settings.allow_private_hosts, self.resolver
+                )
             except RefusedHost as error:
                 raise FetchError("refused-host", str(error)) from None
             answer = self._with_retries(method, current, byte_range, limit)
@@ -188,9 +193,12 @@ class Fetcher:
             headers["Range"] = f"bytes={byte_range[0]}-{byte_range[1]}"
         if self.settings.sign is not None:
             headers.update(self.settings.sign(method, url, headers))
+        target = self._connect_url(url)
+        if target != url:
+            headers["Host"] = urlsplit(url).netloc
         response = self.session.request(
             method,
-            url,
+            target,
             headers=headers,
             allow_redirects=False,
             stream=True,
@@ -215,6 +223,13 @@ class Fetcher:
         answer.size = _size_of(answer)
         self.counters.count(method, len(body))
         return answer
+
+    def _connect_url(self, url: str) -> str:
+        if not self.settings.connect_to:
+            return url
+        parts = urlsplit(url)
+        address = self.settings.connect_to.get(parts.netloc)
+        return url if address is None else urlunsplit(parts._replace(netloc=address))
 
     def _proxies_for(self, url: str) -> dict[str, str]:
         if not self._environment_proxies:
