@@ -9,6 +9,7 @@ so tests can say what was read.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import time
@@ -146,6 +147,12 @@ def _handler_for(server: ObjectServer) -> type[BaseHTTPRequestHandler]:
                         302, b"", "text/plain", head, path, range_header, {"Location": argument}
                     )
             body = stored.body
+            etag = '"' + hashlib.md5(body).hexdigest() + '"'
+            validators = {} if "no-etag" in stored.faults else {"ETag": etag}
+            if validators and self.headers.get("If-None-Match") == etag:
+                return self._send(
+                    304, b"", stored.content_type, True, path, range_header, validators
+                )
             match = _RANGE.fullmatch(range_header or "")
             if match and "ignore-range" not in stored.faults:
                 start = int(match.group(1))
@@ -168,9 +175,9 @@ def _handler_for(server: ObjectServer) -> type[BaseHTTPRequestHandler]:
                     head,
                     path,
                     range_header,
-                    {"Content-Range": f"bytes {start}-{end}/{len(body)}"},
+                    {"Content-Range": f"bytes {start}-{end}/{len(body)}", **validators},
                 )
-            return self._send(200, body, stored.content_type, head, path, range_header)
+            return self._send(200, body, stored.content_type, head, path, range_header, validators)
 
         def _send(
             self,

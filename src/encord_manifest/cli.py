@@ -202,6 +202,14 @@ def lint(
             rich_help_panel="Remote checks",
         ),
     ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Check every object afresh; neither read nor write the result cache.",
+            rich_help_panel="Remote checks",
+        ),
+    ] = False,
     allow_private_hosts: Annotated[
         bool,
         typer.Option(
@@ -243,7 +251,9 @@ def lint(
     resolver = _resolver(select, extend_select or [], ignore or [], provider, config, isolated)
     remote_checker = (
         _or_usage_error(
-            functools.partial(_remote_checker, jobs, timeout, allow_private_hosts, profile)
+            functools.partial(
+                _remote_checker, jobs, timeout, allow_private_hosts, profile, not no_cache
+            )
         )
         if remote and not show_settings
         else None
@@ -304,9 +314,10 @@ def lint(
 
 
 def _remote_checker(
-    jobs: int, timeout: float, allow_private_hosts: bool, profile: str | None
+    jobs: int, timeout: float, allow_private_hosts: bool, profile: str | None, use_cache: bool
 ) -> Callable[[LintSettings], Callable[[Any], list[Finding]]]:
     """For each file's settings, the check that reads its objects; one HTTP pool for the run."""
+    from encord_manifest.remote.cache import ResultCache, default_directory
     from encord_manifest.remote.check import RemoteSettings, check, progress_stream
     from encord_manifest.remote.http import Fetcher, FetchSettings
     from encord_manifest.remote.signing import find_credentials, signer
@@ -326,6 +337,7 @@ def _remote_checker(
             fetch=fetch,
             max_object_bytes=settings.max_object_bytes,
             progress=progress_stream(),
+            cache=ResultCache(default_directory()) if use_cache else None,
         )
         return functools.partial(check, settings=remote, fetcher=fetcher)
 

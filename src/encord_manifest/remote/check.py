@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from encord_manifest import spec
 from encord_manifest.diagnostics import Finding, Pointer
+from encord_manifest.remote.cache import ResultCache
 from encord_manifest.remote.dicom import FIRST_READ, DicomHeader, read_header
 from encord_manifest.remote.http import Answer, Fetcher, FetchError, FetchSettings
 from encord_manifest.remote.images import READS as IMAGE_READS
@@ -52,6 +53,8 @@ class RemoteSettings:
     max_object_bytes: int | None = None
     #: Where to draw a progress bar; None: no progress shown.
     progress: TextIO | None = None
+    #: Results of earlier runs (revalidated with conditional requests); None: no cache.
+    cache: ResultCache | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,9 @@ class Probe:
     header: DicomHeader | None = None
     #: (width, height) of a sequence frame.
     dimensions: tuple[int, int] | None = None
+    size: int | None = None
+    #: (ETag, Last-Modified) of a 2xx answer, when it had either: what makes it cacheable.
+    validators: tuple[str | None, str | None] | None = None
 
 
 def check(data: Any, settings: RemoteSettings, fetcher: Fetcher) -> list[Finding]:
@@ -141,7 +147,44 @@ def check(data: Any, settings: RemoteSettings, fetcher: Fetcher) -> list[Finding
 
 
 def probe(target: Target, settings: RemoteSettings, fetcher: Fetcher) -> Probe:
-    """One object: a HEAD (or, for DICOM, a ranged GET of the header straight away)."""
+    """One object: from the cache when the server says it is unchanged, else afresh."""
+    cache = settings.cache
+    if cache is not None:
+        entry = cache.load(target.url)
+        if entry is not None and (entry["list_key"], entry["frame"]) == (
+            target.list_key,
+            target.frame,
+        ):
+            reused = _revalidated(target, settings, fetcher, entry)
+            if reused is not None:
+                return reused
+    result = _probe_afresh(target, settings, fetcher)
+    if (
+        cache is not None
+        and result.validators is not None
+        and not ({code for code, _ in result.verdicts} & _NOT_CACHED)
+    ):
+        cache.store(target.url, _entry(result))
+    return result
+
+
+#: Verdicts about the answer rather than the object: asked again every run.
+_NOT_CACHED = frozenset(
+    {
+        rules.OBJECT_NOT_FOUND,
+        rules.OBJECT_ACCESS_DENIED,
+        rules.OBJECT_REDIRECTS,
+        rules.OBJECT_UNREACHABLE,
+        rules.OBJECT_NOT_CHECKED,
+        rules.DICOM_UNREADABLE,
+    }
+)
+#: Verdicts worked out from the size each run (the limit may have changed).
+_SIZE_CODES = frozenset({rules.OBJECT_EMPTY, rules.OBJECT_TOO_LARGE})
+
+
+def _probe_afresh(target: Target, settings: RemoteSettings, fetcher: Fetcher) -> Probe:
+    """One object: a HEAD (a ranged GET straight away for DICOM headers and sequence frames)."""
     result = Probe(target, [])
     dicom = target.list_key == "dicom_series"
     try:
@@ -162,16 +205,69 @@ def probe(target: Target, settings: RemoteSettings, fetcher: Fetcher) -> Probe:
     if refusal is not None:
         result.verdicts.append(refusal)
         return result
-    result.verdicts.extend(_size_findings(answer, settings))
+    result.size = answer.size
+    etag, modified = answer.headers.get("etag"), answer.headers.get("last-modified")
+    result.validators = (etag, modified) if etag or modified else None
+    result.verdicts.extend(_size_findings(answer.size, settings))
     if answer.size == 0:
         return result
     if dicom:
         result.header = read_header(fetcher, target.url, first=answer)
         result.verdicts.extend(_dicom_findings(result.header, answer))
-    else:
-        result.verdicts.extend(_type_findings(target, answer))
-        if target.frame and not result.verdicts:
-            result.dimensions = read_size(fetcher, target.url, answer)
+        return result
+    type_verdicts = list(_type_findings(target, answer))
+    result.verdicts.extend(type_verdicts)
+    if target.frame and not type_verdicts:
+        result.dimensions = read_size(fetcher, target.url, answer)
+    return result
+
+
+def _entry(result: Probe) -> dict[str, Any]:
+    header = result.header
+    etag, modified = result.validators or (None, None)
+    return {
+        "list_key": result.target.list_key,
+        "frame": result.target.frame,
+        "etag": etag,
+        "last_modified": modified,
+        "size": result.size,
+        "verdicts": [list(v) for v in result.verdicts if v[0] not in _SIZE_CODES],
+        "header": None
+        if header is None
+        else {
+            "status": header.status,
+            "detail": header.detail,
+            "values": {k: v if isinstance(v, int) else str(v) for k, v in header.values.items()},
+        },
+        "dimensions": list(result.dimensions) if result.dimensions else None,
+    }
+
+
+def _revalidated(
+    target: Target, settings: RemoteSettings, fetcher: Fetcher, entry: dict[str, Any]
+) -> Probe | None:
+    """The cached result when the server says the object is unchanged; None otherwise."""
+    try:
+        answer = fetcher.revalidate(target.url, entry.get("etag"), entry.get("last_modified"))
+    except FetchError:
+        return None
+    etag = entry.get("etag")
+    unchanged = answer.status == 304 or (
+        200 <= answer.status < 300 and etag is not None and answer.headers.get("etag") == etag
+    )
+    if not unchanged:
+        return None
+    result = Probe(target, list(_size_findings(entry.get("size"), settings)))
+    result.verdicts.extend((str(code), str(message)) for code, message in entry["verdicts"])
+    result.size = entry.get("size")
+    if entry.get("header") is not None:
+        cached = entry["header"]
+        result.header = DicomHeader(
+            values=dict(cached["values"]), status=cached["status"], detail=cached["detail"]
+        )
+    if entry.get("dimensions"):
+        width, height = entry["dimensions"]
+        result.dimensions = (int(width), int(height))
     return result
 
 
@@ -322,15 +418,14 @@ def _fetch_error(error: FetchError) -> Verdict:
     return rules.OBJECT_UNREACHABLE, f"the object could not be read: {error}"
 
 
-def _size_findings(answer: Answer, settings: RemoteSettings) -> Iterator[Verdict]:
-    if answer.size == 0:
+def _size_findings(size: int | None, settings: RemoteSettings) -> Iterator[Verdict]:
+    if size == 0:
         yield rules.OBJECT_EMPTY, "the object is empty (0 bytes)"
     limit = settings.max_object_bytes
-    if limit is not None and answer.size is not None and answer.size > limit:
+    if limit is not None and size is not None and size > limit:
         yield (
             rules.OBJECT_TOO_LARGE,
-            f"the object is {answer.size / 1e6:,.1f} MB; the configured limit is "
-            f"{limit / 1e6:,.1f} MB",
+            f"the object is {size / 1e6:,.1f} MB; the configured limit is {limit / 1e6:,.1f} MB",
         )
 
 

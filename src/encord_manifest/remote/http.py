@@ -122,6 +122,19 @@ class Fetcher:
             return self.request("GET", url, byte_range=(0, 0), limit=1)
         return answer
 
+    def revalidate(self, url: str, etag: str | None, last_modified: str | None) -> Answer:
+        """A conditional HEAD (a conditional GET of one byte where HEAD is refused): 304 when
+        the object is unchanged since it was last checked."""
+        conditions = {}
+        if etag:
+            conditions["If-None-Match"] = etag
+        if last_modified:
+            conditions["If-Modified-Since"] = last_modified
+        answer = self.request("HEAD", url, extra=conditions)
+        if answer.status in HEAD_REFUSED:
+            answer = self.request("GET", url, byte_range=(0, 0), limit=1, extra=conditions)
+        return answer
+
     def read_prefix(self, url: str, start: int, stop: int) -> Answer:
         """Bytes ``start`` to ``stop - 1`` of the object (fewer at its end). A server that
         ignores Range sends the whole body from 0: then the prefix up to ``stop`` is read."""
@@ -133,6 +146,7 @@ class Fetcher:
         url: str,
         byte_range: tuple[int, int] | None = None,
         limit: int = 0,
+        extra: Mapping[str, str] | None = None,
     ) -> Answer:
         """One logical request: redirects followed, retries made; FetchError when hopeless."""
         seen: list[str] = []
@@ -144,7 +158,7 @@ class Fetcher:
                 )
             except RefusedHost as error:
                 raise FetchError("refused-host", str(error)) from None
-            answer = self._with_retries(method, current, byte_range, limit)
+            answer = self._with_retries(method, current, byte_range, limit, extra)
             if answer.status in (301, 302, 303, 307, 308) and "location" in answer.headers:
                 seen.append(current)
                 target = urljoin(current, answer.headers["location"])
@@ -158,12 +172,17 @@ class Fetcher:
             return answer
 
     def _with_retries(
-        self, method: str, url: str, byte_range: tuple[int, int] | None, limit: int
+        self,
+        method: str,
+        url: str,
+        byte_range: tuple[int, int] | None,
+        limit: int,
+        extra: Mapping[str, str] | None = None,
     ) -> Answer:
         attempt = 0
         while True:
             try:
-                answer = self._once(method, url, byte_range, limit)
+                answer = self._once(method, url, byte_range, limit, extra)
             except (requests.ConnectionError, requests.Timeout) as error:
                 if attempt >= self.settings.retries:
                     raise FetchError("unreachable", _connection_message(error)) from None
@@ -186,9 +205,14 @@ class Fetcher:
         return delay * (0.5 + random.random() / 2)
 
     def _once(
-        self, method: str, url: str, byte_range: tuple[int, int] | None, limit: int
+        self,
+        method: str,
+        url: str,
+        byte_range: tuple[int, int] | None,
+        limit: int,
+        extra: Mapping[str, str] | None = None,
     ) -> Answer:
-        headers: dict[str, str] = {}
+        headers: dict[str, str] = dict(extra or {})
         if byte_range is not None:
             headers["Range"] = f"bytes={byte_range[0]}-{byte_range[1]}"
         if self.settings.sign is not None:
