@@ -359,3 +359,29 @@ def test_remote_codes_can_be_ignored(server: ObjectServer, tmp_path: Path) -> No
 )
 def test_sniffing(head: bytes, kind: str | None) -> None:
     assert sniff(head) == kind
+
+
+def test_progress_is_drawn_on_the_stream_given(server: ObjectServer) -> None:
+    import io
+
+    stream = io.StringIO()
+    urls = [server.put(f"/progress/{i}.jpg", JPEG, "image/jpeg") for i in range(3)]
+    settings = FetchSettings(allow_private_hosts=True)
+    check(
+        {"images": [{"objectUrl": u} for u in urls]},
+        RemoteSettings(fetch=settings, progress=stream),
+        Fetcher(settings),
+    )
+    drawn = stream.getvalue()
+    assert "\rchecked 3/3 objects" in drawn and drawn.endswith("\r\x1b[K")  # cleared at the end
+
+
+def test_no_progress_when_stderr_is_not_a_terminal(server: ObjectServer, tmp_path: Path) -> None:
+    url = server.put("/progress/cli.jpg", JPEG, "image/jpeg")
+    done = run_cli(
+        "lint",
+        "--remote",
+        "--allow-private-hosts",
+        str(manifest(tmp_path, {"images": [{"objectUrl": url}]})),
+    )
+    assert "checked" not in done.stderr

@@ -145,3 +145,30 @@ def _unclosed_sequence() -> bytes:
     ct = sample("CT_small.dcm")
     item = b"\xfe\xff\x00\xe0\x10\x00\x00\x00" + b"\x01" * 5
     return ct[:400] + b"\x08\x00\x15\x11SQ\x00\x00\xff\xff\xff\xff" + item
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "CT_small.dcm",
+        "MR_small_implicit.dcm",
+        "image_dfl.dcm",
+        "rtplan.dcm",
+        "ExplVR_LitEndNoMeta.dcm",
+        "rtdose.dcm",
+    ],
+)
+def test_no_prefix_ever_gives_a_wrong_value(name: str) -> None:
+    """Spec 6.1: pydicom returns values cut short from a cut buffer. A prefix's values are
+    either withheld ("more") or exactly the whole file's, at every length."""
+    raw = sample(name)
+    whole = parse(raw, whole=True).values
+    trusted = 0
+    for length in range(0, min(len(raw), 40_000), 7):
+        header = parse(raw[:length], whole=False)
+        if header.status == "ok":
+            trusted += 1
+            assert header.values == whole, length
+        else:
+            assert header.status == "more", (length, header.status)
+    assert trusted or len(raw) < 40_000
