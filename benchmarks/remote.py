@@ -71,6 +71,47 @@ def throughput(urls: int, delay: float, jobs: int) -> None:
     )
 
 
+def cached_rerun(urls: int, jobs: int) -> None:
+    """A run with the cache, then a second: the second should read no body (no GET)."""
+    import tempfile
+
+    from encord_manifest.remote.cache import ResultCache
+
+    with object_server() as server, tempfile.TemporaryDirectory() as directory:
+        data = {
+            "images": [
+                {"objectUrl": server.put(f"/img/{i}.jpg", JPEG, "image/jpeg")} for i in range(urls)
+            ],
+            "dicom_series": [
+                {
+                    "title": "ct",
+                    **{
+                        f"objectUrl_{i}": server.put(
+                            f"/dcm/{i}.dcm", derived("CT_small.dcm", SOPInstanceUID=f"1.2.{i}")
+                        )
+                        for i in range(20)
+                    },
+                }
+            ],
+        }
+        settings = FetchSettings(allow_private_hosts=True)
+        remote = RemoteSettings(jobs=jobs, fetch=settings, cache=ResultCache(Path(directory)))
+        runs = []
+        for _ in range(2):
+            fetcher = Fetcher(settings, pool_size=jobs)
+            started = time.perf_counter()
+            check(data, remote, fetcher)
+            runs.append(
+                (
+                    time.perf_counter() - started,
+                    dict(fetcher.counters.requests),
+                    fetcher.counters.body_bytes,
+                )
+            )
+    for label, (seconds, requests, body) in zip(("first", "second"), runs, strict=True):
+        print(f"cache, {label} run: {seconds:.2f} s, requests {requests}, body bytes {body:,}")
+
+
 def dicom_bytes() -> None:
     files = {
         name: sample(name)
@@ -135,6 +176,7 @@ def main() -> None:
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for _ in range(args.repeat):
         throughput(args.urls, args.delay, args.jobs)
+    cached_rerun(args.urls, args.jobs)
     dicom_bytes()
 
 
