@@ -22,15 +22,17 @@ def _remote(
     explanation: str,
     failing: str,
     passing: str,
+    manifest: str = _URL,
 ) -> str:
+    """Register a remote rule: its examples are a manifest and what the object answers."""
     return register(
         code,
         name,
         severity,
         summary,
         explanation=explanation,
-        failing=f"{_URL}\n# {failing}",
-        passing=f"{_URL}\n# {passing}",
+        failing=f"{manifest}\n# {failing}",
+        passing=f"{manifest}\n# {passing}",
         origin="remote",
         example_is_literal=False,
     )
@@ -174,17 +176,7 @@ def _dicom(
     failing: str,
     passing: str,
 ) -> str:
-    return register(
-        code,
-        name,
-        severity,
-        summary,
-        explanation=explanation,
-        failing=f"{_SERIES}\n# {failing}",
-        passing=f"{_SERIES}\n# {passing}",
-        origin="remote",
-        example_is_literal=False,
-    )
+    return _remote(code, name, severity, summary, explanation, failing, passing, _SERIES)
 
 
 DICOM_MISSING_TAG = _dicom(
