@@ -274,18 +274,17 @@ DICOM_UNREADABLE = _dicom(
 
 _SEQUENCE = '{"image_groups": [{"title": "walk", "createVideo": true, "objectUrl_0": "https://b.s3.amazonaws.com/w/0.jpg", "objectUrl_1": "https://b.s3.amazonaws.com/w/1.jpg"}]}'
 
-SEQUENCE_FRAME_SIZE_DIFFERS = register(
+SEQUENCE_FRAME_SIZE_DIFFERS = _remote(
     "R817",
     "sequence-frame-size-differs",
     Severity.WARNING,
     "A frame of an image sequence whose size differs from the first frame's",
-    explanation="""
+    """
         An image sequence becomes a video whose size is the first frame's; frames of another
         size are resized to it (and distorted when the aspect ratio differs). Each frame's size
         is read from its first bytes, never the whole image.
     """,
-    failing=f"{_SEQUENCE}\n# 0.jpg is 1920x1080, 1.jpg is 1280x720",
-    passing=f"{_SEQUENCE}\n# every frame is 1920x1080",
-    origin="remote",
-    example_is_literal=False,
+    "0.jpg is 1920x1080, 1.jpg is 1280x720",
+    "every frame is 1920x1080",
+    _SEQUENCE,
 )
