@@ -237,7 +237,6 @@ def lint(
 ) -> None:
     """Check manifests against the schema and every rule; report each problem at its line and column."""
     from encord_manifest.config import render_settings
-    from encord_manifest.fix_command import FixTally, fix_file
     from encord_manifest.linter import FileResult, InputError, lint_file
     from encord_manifest.report import ReportOptions, default_format, reporter, use_color
     from encord_manifest.writing import OutputError
@@ -260,7 +259,11 @@ def lint(
     )
     results: list[FileResult] = []
     failed_inputs = False
-    tally = FixTally()
+    tally = None
+    if fix or diff:  # only then: the fixer's modules would cost every run start-up time
+        from encord_manifest.fix_command import FixTally, fix_file
+
+        tally = FixTally()
     forced_format = _forced_format(input_format)
     for path in expand_paths(paths):
         resolved = _or_usage_error(functools.partial(resolver.resolve, path))
@@ -270,7 +273,7 @@ def lint(
         if resolved.excluded:
             continue
         try:
-            if fix or diff:
+            if tally is not None:
                 results.append(
                     fix_file(
                         path,
@@ -293,7 +296,7 @@ def lint(
             failed_inputs = True
     if show_settings:
         raise typer.Exit(EXIT_CLEAN)
-    if diff:
+    if diff and tally is not None:
         _print_diff_summary(tally)
         raise typer.Exit(
             EXIT_ERROR if failed_inputs else EXIT_FINDINGS if tally.fixes else EXIT_CLEAN

@@ -30,7 +30,6 @@ from typing import Any
 from encord_manifest import spec
 from encord_manifest.diagnostics import Severity
 from encord_manifest.settings import UNREADABLE_CODES, LintSettings, Provider
-from encord_manifest.suggest import suggest_key
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -85,6 +84,8 @@ def normalize_selector(selector: str, where: str) -> str:
     code = text.upper()
     if re.fullmatch(r"[A-Z]\d{0,3}", code) and any(known.startswith(code) for known in rules):
         return code
+    from encord_manifest.suggest import suggest_key  # the error path only (difflib)
+
     close = suggest_key(text, [*rules, *by_name])
     hint = f" (did you mean {close!r}?)" if close else ""
     raise ConfigError(
@@ -269,6 +270,8 @@ def parse_options(table: Mapping[str, Any], where: str) -> Options:
     for key, value in table.items():
         option = _BY_KEY.get(key)
         if option is None:
+            from encord_manifest.suggest import suggest_key
+
             close = suggest_key(key, _BY_KEY)
             hint = f" (did you mean {close!r}?)" if close else ""
             raise ConfigError(
