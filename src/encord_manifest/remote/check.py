@@ -1,15 +1,19 @@
 """`lint --remote`: probe every distinct URL of a manifest concurrently; findings in manifest order.
 
-Each distinct URL is probed once (a URL listed twice is one object) with a HEAD, or a ranged GET
-of its first bytes where HEAD is refused; what the answer says becomes R8xx findings at every
-place the URL is listed. URLs that the offline rules already reject as malformed are not
-probed: the request could only fail for the reason already reported.
+Each distinct URL is probed once (a URL listed twice is one object): a HEAD, or a ranged GET of
+its first bytes where HEAD is refused; DICOM files and image-sequence frames are read with a
+ranged GET straight away (their header is what is checked). What the answers say becomes R8xx
+findings at every place the URL is listed, then the per-series and per-sequence rules compare
+the files of each entry. URLs that the offline rules already reject as malformed are not
+probed: the request could only fail for the reason already reported. With a cache, an object
+unchanged since the last run (a conditional HEAD answers 304) is judged from what was learnt.
 """
 
 from __future__ import annotations
 
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -470,8 +474,6 @@ class _Progress:
     def advance(self) -> None:
         if self.stream is None:
             return
-        import time
-
         with self._lock:
             self.done += 1
             now = time.monotonic()
