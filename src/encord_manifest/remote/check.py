@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from encord_manifest import spec
 from encord_manifest.diagnostics import Finding, Pointer
@@ -327,91 +327,92 @@ def _names(names: list[str]) -> str:
 
 def sequence_findings(data: Any, sizes: dict[str, tuple[int, int]]) -> Iterator[Finding]:
     """Frames of an image sequence whose size differs from the first frame's."""
-    entries = data.get("image_groups") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        return
-    for index, entry in enumerate(entries):
-        if not isinstance(entry, dict) or entry.get("createVideo") is False:
-            continue
-        first: tuple[Pointer, tuple[int, int]] | None = None
-        for _, key, url in _files(entry):
-            size = sizes.get(url)
-            if size is None:
-                continue
-            pointer: Pointer = ("image_groups", index, key)
-            if first is None:
-                first = (pointer, size)
-            elif size != first[1]:
-                yield Finding(
-                    rules.SEQUENCE_FRAME_SIZE_DIFFERS,
-                    pointer,
-                    f"frame is {size[0]}x{size[1]}, the sequence's first frame is "
-                    f"{first[1][0]}x{first[1][1]}; it will be resized",
-                    related=first[0],
-                )
-
-
-def _files(entry: dict[str, Any]) -> list[tuple[int, str, str]]:
-    """The files of a group or series entry, in the order of their positions."""
-    return sorted(
-        (number, key, value)
-        for key, value in entry.items()
-        if (number := positional_suffix(key)) is not None and isinstance(value, str)
-    )
+    for files in _entry_files(data, "image_groups", sequences_only=True):
+        known = [(pointer, sizes[url]) for pointer, url in files if url in sizes]
+        for pointer, size, first, first_size in _unlike_first(known):
+            yield Finding(
+                rules.SEQUENCE_FRAME_SIZE_DIFFERS,
+                pointer,
+                f"frame is {size[0]}x{size[1]}, the sequence's first frame is "
+                f"{first_size[0]}x{first_size[1]}; it will be resized",
+                related=first,
+            )
 
 
 def series_findings(data: Any, headers: dict[str, DicomHeader]) -> Iterator[Finding]:
     """The per-series rules of spec 6: one study, distinct instances, one size."""
-    entries = data.get("dicom_series") if isinstance(data, dict) else None
+    for files in _entry_files(data, "dicom_series"):
+        read = [
+            (pointer, headers[url].values)
+            for pointer, url in files
+            if url in headers and headers[url].status == "ok"
+        ]
+        studies = [(p, str(v["StudyInstanceUID"])) for p, v in read if v.get("StudyInstanceUID")]
+        for pointer, _, first, _ in _unlike_first(studies):
+            yield Finding(
+                rules.DICOM_STUDY_DIFFERS,
+                pointer,
+                "StudyInstanceUID differs from the series' first file's",
+                related=first,
+            )
+        instances: dict[str, Pointer] = {}
+        for pointer, values in read:
+            sop = str(values.get("SOPInstanceUID") or "")
+            if sop and sop in instances:
+                yield Finding(
+                    rules.DICOM_DUPLICATE_INSTANCE,
+                    pointer,
+                    "SOPInstanceUID repeats another file's of the series",
+                    related=instances[sop],
+                )
+            elif sop:
+                instances[sop] = pointer
+        dimensions = [
+            (p, (v["Rows"], v["Columns"])) for p, v in read if "Rows" in v and "Columns" in v
+        ]
+        for pointer, size, first, first_size in _unlike_first(dimensions):
+            yield Finding(
+                rules.DICOM_SIZE_DIFFERS,
+                pointer,
+                f"{size[0]}x{size[1]} (Rows x Columns), the series' first file is "
+                f"{first_size[0]}x{first_size[1]}",
+                related=first,
+            )
+
+
+def _entry_files(
+    data: Any, list_key: str, sequences_only: bool = False
+) -> Iterator[list[tuple[Pointer, str]]]:
+    """Per group or series entry, its files in the order of their positions."""
+    entries = data.get(list_key) if isinstance(data, dict) else None
     if not isinstance(entries, list):
         return
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict):
             continue
-        files = _files(entry)
-        first_study: tuple[Pointer, str] | None = None
-        first_size: tuple[Pointer, tuple[Any, Any]] | None = None
-        instances: dict[str, Pointer] = {}
-        for _, key, url in files:
-            header = headers.get(url)
-            if header is None or header.status != "ok":
-                continue
-            pointer: Pointer = ("dicom_series", index, key)
-            values = header.values
-            study = values.get("StudyInstanceUID")
-            if study:
-                if first_study is None:
-                    first_study = (pointer, str(study))
-                elif str(study) != first_study[1]:
-                    yield Finding(
-                        rules.DICOM_STUDY_DIFFERS,
-                        pointer,
-                        "StudyInstanceUID differs from the series' first file's",
-                        related=first_study[0],
-                    )
-            sop = values.get("SOPInstanceUID")
-            if sop:
-                if str(sop) in instances:
-                    yield Finding(
-                        rules.DICOM_DUPLICATE_INSTANCE,
-                        pointer,
-                        "SOPInstanceUID repeats another file's of the series",
-                        related=instances[str(sop)],
-                    )
-                else:
-                    instances[str(sop)] = pointer
-            size = (values.get("Rows"), values.get("Columns"))
-            if None not in size:
-                if first_size is None:
-                    first_size = (pointer, size)
-                elif size != first_size[1]:
-                    yield Finding(
-                        rules.DICOM_SIZE_DIFFERS,
-                        pointer,
-                        f"{size[0]}x{size[1]} (Rows x Columns), the series' first file is "
-                        f"{first_size[1][0]}x{first_size[1][1]}",
-                        related=first_size[0],
-                    )
+        if sequences_only and entry.get("createVideo") is False:
+            continue
+        files = sorted(
+            (number, key, value)
+            for key, value in entry.items()
+            if (number := positional_suffix(key)) is not None and isinstance(value, str)
+        )
+        yield [((list_key, index, key), url) for _, key, url in files]
+
+
+T = TypeVar("T")
+
+
+def _unlike_first(
+    values: list[tuple[Pointer, T]],
+) -> Iterator[tuple[Pointer, T, Pointer, T]]:
+    """Each (place, value) whose value differs from the first's, with the first's."""
+    if not values:
+        return
+    first, first_value = values[0]
+    for pointer, value in values[1:]:
+        if value != first_value:
+            yield pointer, value, first, first_value
 
 
 def _fetch_error(error: FetchError) -> Verdict:

@@ -167,19 +167,7 @@ OBJECT_NOT_CHECKED = _remote(
 _SERIES = '{"dicom_series": [{"title": "ct", "objectUrl_0": "https://b.s3.amazonaws.com/ct/0.dcm", "objectUrl_1": "https://b.s3.amazonaws.com/ct/1.dcm"}]}'
 
 
-def _dicom(
-    code: str,
-    name: str,
-    severity: Severity,
-    summary: str,
-    explanation: str,
-    failing: str,
-    passing: str,
-) -> str:
-    return _remote(code, name, severity, summary, explanation, failing, passing, _SERIES)
-
-
-DICOM_MISSING_TAG = _dicom(
+DICOM_MISSING_TAG = _remote(
     "R810",
     "dicom-missing-tag",
     Severity.ERROR,
@@ -191,9 +179,10 @@ DICOM_MISSING_TAG = _dicom(
     """,
     "1.dcm has no PatientID",
     "both files carry all six tags",
+    _SERIES,
 )
 
-DICOM_MISSING_3D_TAG = _dicom(
+DICOM_MISSING_3D_TAG = _remote(
     "R811",
     "dicom-missing-3d-tag",
     Severity.WARNING,
@@ -205,9 +194,10 @@ DICOM_MISSING_3D_TAG = _dicom(
     """,
     "the files have no ImagePositionPatient",
     "the files carry all four",
+    _SERIES,
 )
 
-DICOM_INVALID_UID = _dicom(
+DICOM_INVALID_UID = _remote(
     "R812",
     "dicom-invalid-uid",
     Severity.ERROR,
@@ -218,9 +208,10 @@ DICOM_INVALID_UID = _dicom(
     """,
     "SOPInstanceUID of 70 characters",
     "UIDs of up to 64 characters",
+    _SERIES,
 )
 
-DICOM_STUDY_DIFFERS = _dicom(
+DICOM_STUDY_DIFFERS = _remote(
     "R813",
     "dicom-study-differs",
     Severity.ERROR,
@@ -231,9 +222,10 @@ DICOM_STUDY_DIFFERS = _dicom(
     """,
     "1.dcm has another StudyInstanceUID than 0.dcm",
     "one StudyInstanceUID throughout",
+    _SERIES,
 )
 
-DICOM_DUPLICATE_INSTANCE = _dicom(
+DICOM_DUPLICATE_INSTANCE = _remote(
     "R814",
     "dicom-duplicate-instance",
     Severity.ERROR,
@@ -244,9 +236,10 @@ DICOM_DUPLICATE_INSTANCE = _dicom(
     """,
     "1.dcm repeats 0.dcm's SOPInstanceUID",
     "a distinct SOPInstanceUID per file",
+    _SERIES,
 )
 
-DICOM_SIZE_DIFFERS = _dicom(
+DICOM_SIZE_DIFFERS = _remote(
     "R815",
     "dicom-size-differs",
     Severity.ERROR,
@@ -257,9 +250,10 @@ DICOM_SIZE_DIFFERS = _dicom(
     """,
     "0.dcm is 512x512, 1.dcm is 256x256",
     "every file is 512x512",
+    _SERIES,
 )
 
-DICOM_UNREADABLE = _dicom(
+DICOM_UNREADABLE = _remote(
     "R816",
     "dicom-header-unreadable",
     Severity.WARNING,
@@ -270,6 +264,7 @@ DICOM_UNREADABLE = _dicom(
     """,
     "a corrupt header",
     "a header that parses",
+    _SERIES,
 )
 
 _SEQUENCE = '{"image_groups": [{"title": "walk", "createVideo": true, "objectUrl_0": "https://b.s3.amazonaws.com/w/0.jpg", "objectUrl_1": "https://b.s3.amazonaws.com/w/1.jpg"}]}'
