@@ -149,6 +149,9 @@ class Fetcher:
         extra: Mapping[str, str] | None = None,
     ) -> Answer:
         """One logical request: redirects followed, retries made; FetchError when hopeless."""
+        headers = dict(extra or {})
+        if byte_range is not None:
+            headers["Range"] = f"bytes={byte_range[0]}-{byte_range[1]}"
         seen: list[str] = []
         current = url
         while True:
@@ -158,31 +161,24 @@ class Fetcher:
                 )
             except RefusedHost as error:
                 raise FetchError("refused-host", str(error)) from None
-            answer = self._with_retries(method, current, byte_range, limit, extra)
+            answer = self._with_retries(method, current, headers, limit)
             if answer.status in (301, 302, 303, 307, 308) and "location" in answer.headers:
                 seen.append(current)
                 target = urljoin(current, answer.headers["location"])
                 if target in seen or len(seen) > self.settings.max_redirects:
                     what = "loop" if target in seen else f"more than {self.settings.max_redirects}"
                     raise FetchError("redirects", f"redirect {what} ({len(seen)} hops)")
-                current = target
-                if answer.status == 303:
-                    method = "GET" if method != "HEAD" else "HEAD"
+                current = target  # GET and HEAD, the only methods used, stay as they are
                 continue
             return answer
 
     def _with_retries(
-        self,
-        method: str,
-        url: str,
-        byte_range: tuple[int, int] | None,
-        limit: int,
-        extra: Mapping[str, str] | None = None,
+        self, method: str, url: str, headers: Mapping[str, str], limit: int
     ) -> Answer:
         attempt = 0
         while True:
             try:
-                answer = self._once(method, url, byte_range, limit, extra)
+                answer = self._once(method, url, headers, limit)
             except (urllib3.exceptions.HTTPError, OSError) as error:
                 if attempt >= self.settings.retries:
                     raise FetchError("unreachable", _connection_message(error)) from None
@@ -204,17 +200,9 @@ class Fetcher:
         delay: float = self.settings.backoff * (2**attempt)
         return delay * (0.5 + random.random() / 2)
 
-    def _once(
-        self,
-        method: str,
-        url: str,
-        byte_range: tuple[int, int] | None,
-        limit: int,
-        extra: Mapping[str, str] | None = None,
-    ) -> Answer:
-        headers: dict[str, str] = dict(extra or {})
-        if byte_range is not None:
-            headers["Range"] = f"bytes={byte_range[0]}-{byte_range[1]}"
+    def _once(self, method: str, url: str, base: Mapping[str, str], limit: int) -> Answer:
+        """One HTTP exchange; each is signed anew (its URL and time are in the signature)."""
+        headers = dict(base)
         if self.settings.sign is not None:
             headers.update(self.settings.sign(method, url, headers))
         target = self._connect_url(url)
