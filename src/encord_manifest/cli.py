@@ -527,6 +527,17 @@ def schema() -> None:
     sys.stdout.write(schema_text())
 
 
+def _register_job_commands() -> None:
+    """submit, status and verify live in cli_jobs.py; listed after the offline commands."""
+    from encord_manifest import cli_jobs
+
+    for command in (cli_jobs.submit, cli_jobs.status, cli_jobs.verify):
+        app.command()(command)
+
+
+_register_job_commands()
+
+
 def main() -> None:
     try:
         app()

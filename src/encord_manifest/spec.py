@@ -42,6 +42,20 @@ ENTRY_NOUN: Final = {
 
 POSITIONAL_PREFIX: Final = "objectUrl_"
 
+#: The data type (SDK ``DataType``, upper case) of the dataset row an entry becomes; an image
+#: sequence (``createVideo: true``) is encoded into a video.
+ROW_DATA_TYPE: Final = {
+    "videos": "VIDEO",
+    "images": "IMAGE",
+    "image_groups": "IMG_GROUP",
+    "dicom_series": "DICOM",
+    "audio": "AUDIO",
+    "nifti": "NIFTI",
+    "text": "PLAIN_TEXT",
+    "pdf": "PDF",
+}
+IMAGE_SEQUENCE_ROW_DATA_TYPE: Final = "VIDEO"
+
 # --- Section 2.1: entry fields and media metadata ----------------------------------------
 
 #: Entry keys the SDK reserves "for system use"; an error in a hand-written manifest.

@@ -1,0 +1,284 @@
+"""The command line of ``submit``, ``status`` and ``verify`` (registered on the app in cli.py).
+
+Options are parsed into the requests of ``submit_command.py``; nothing here talks to Encord.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from encord_manifest.submit_command import (
+    Connection,
+    Destination,
+    SubmitRequest,
+    Waiting,
+    run_status,
+    run_submit,
+    run_verify,
+)
+
+EXIT_ERROR = 2
+DEFAULT_DOMAIN = "https://api.encord.com"
+_ENCORD = "Encord connection"
+_WAITING = "Waiting"
+
+
+class ReportFormat(str, enum.Enum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class ManifestFormat(str, enum.Enum):
+    JSON = "json"
+    CSV = "csv"
+
+
+KeyOption = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option(
+        "--key",
+        help="Ed25519 private key registered with Encord "
+        "(default: ENCORD_SSH_KEY_FILE, else ENCORD_SSH_KEY holding the key itself).",
+        show_default=False,
+        rich_help_panel=_ENCORD,
+    ),
+]
+DomainOption = Annotated[
+    str,
+    typer.Option(
+        "--domain",
+        envvar="ENCORD_DOMAIN",
+        help="Encord API address; the US deployment is https://api.us.encord.com.",
+        rich_help_panel=_ENCORD,
+    ),
+]
+TimeoutOption = Annotated[
+    Optional[float],  # noqa: UP045
+    typer.Option(
+        "--timeout",
+        min=0,
+        help="Stop waiting after this many seconds (the job goes on; exit 1). Default: no limit.",
+        show_default=False,
+        rich_help_panel=_WAITING,
+    ),
+]
+IntervalOption = Annotated[
+    float,
+    typer.Option(
+        "--poll-interval",
+        min=0.01,
+        help="Seconds between two looks at the job.",
+        rich_help_panel=_WAITING,
+    ),
+]
+ReportOption = Annotated[
+    ReportFormat,
+    typer.Option("--output-format", help="The report as text, or JSON for machines."),
+]
+InputFormatOption = Annotated[
+    Optional[ManifestFormat],  # noqa: UP045
+    typer.Option("--format", help="Read the manifest as this format (default: by extension)."),
+]
+
+
+def _connection(key: Path | None, domain: str) -> Connection:
+    from encord_manifest.submit import KeySource
+
+    if not domain.startswith(("https://", "http://")):
+        raise typer.BadParameter("an http(s):// address", param_hint="--domain")
+    return Connection(KeySource(key), domain.rstrip("/"))
+
+
+def _one_of(**choices: str | None) -> tuple[str, str]:
+    given = [(name, value) for name, value in choices.items() if value is not None]
+    if len(given) != 1:
+        names = ", ".join("--" + name.replace("_", "-") for name in choices)
+        raise typer.BadParameter(f"give exactly one of {names}")
+    return given[0]
+
+
+def submit(
+    manifest: Annotated[str, typer.Argument(help="The manifest (JSON or CSV; '-' reads stdin).")],
+    integration: Annotated[
+        str,
+        typer.Option(
+            "--integration",
+            help="The cloud integration that reads the bucket: its title or id.",
+            show_default=False,
+        ),
+    ],
+    dataset: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            help="Add the files to this dataset (its hash).", rich_help_panel="Destination"
+        ),
+    ] = None,
+    new_dataset: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            help="Create a dataset with this title and add the files to it.",
+            rich_help_panel="Destination",
+        ),
+    ] = None,
+    folder: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            help="Register the files in this storage folder (its UUID) instead of a dataset.",
+            rich_help_panel="Destination",
+        ),
+    ] = None,
+    new_folder: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            help="Create a storage folder with this name and register the files there.",
+            rich_help_panel="Destination",
+        ),
+    ] = None,
+    key: KeyOption = None,
+    domain: DomainOption = DEFAULT_DOMAIN,
+    wait: Annotated[
+        bool,
+        typer.Option(
+            "--wait/--no-wait",
+            help="Follow the job to its end, or print its id and leave.",
+            rich_help_panel=_WAITING,
+        ),
+    ] = True,
+    timeout: TimeoutOption = None,
+    poll_interval: IntervalOption = 5.0,
+    ignore_errors: Annotated[
+        bool,
+        typer.Option(
+            "--ignore-errors/--no-ignore-errors",
+            help="Let the other files through when some fail (Encord's ignore_errors).",
+        ),
+    ] = True,
+    force: Annotated[
+        bool, typer.Option("--force", help="Submit even when lint finds errors.")
+    ] = False,
+    remote: Annotated[
+        bool,
+        typer.Option(
+            "--remote",
+            help="Lint with the remote checks too (reads the objects) before submitting.",
+        ),
+    ] = False,
+    allow_private_hosts: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private-hosts", help="With --remote: let checks contact private addresses."
+        ),
+    ] = False,
+    output_format: ReportOption = ReportFormat.TEXT,
+    input_format: InputFormatOption = None,
+) -> None:
+    """Lint a manifest, then register its files in Encord and report every file's fate."""
+    from encord_manifest.cli import _or_usage_error, _remote_checker, _resolver
+
+    kind, value = _one_of(
+        dataset=dataset, new_dataset=new_dataset, folder=folder, new_folder=new_folder
+    )
+    destination = Destination(
+        "dataset" if "dataset" in kind else "folder",
+        existing=None if kind.startswith("new_") else value,
+        create=value if kind.startswith("new_") else None,
+    )
+    if destination.create is not None and not destination.create.strip():
+        raise typer.BadParameter(
+            "the title must not be blank", param_hint=f"--{kind.replace('_', '-')}"
+        )
+    connection = _connection(key, domain)
+    settings = _resolver(None, [], [], None).resolve(manifest).lint
+    extra = []
+    if remote:
+        checker = _or_usage_error(
+            functools.partial(_remote_checker, 32, 10.0, allow_private_hosts, None, True)
+        )
+        extra.append(checker(settings))
+    request = SubmitRequest(
+        manifest=manifest,
+        destination=destination,
+        integration=integration,
+        connection=connection,
+        wait=wait,
+        waiting=Waiting(timeout, poll_interval, sys.stderr.isatty()),
+        ignore_errors=ignore_errors,
+        force=force,
+        output_format=output_format.value,
+        input_format=input_format.value if input_format else None,
+        settings=settings,
+        extra=extra,
+    )
+    raise typer.Exit(run_submit(request, sys.stdout, sys.stderr))
+
+
+def status(
+    job: Annotated[str, typer.Argument(help="The job id that submit printed.")],
+    dataset: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="The dataset the job adds to.", rich_help_panel="Destination"),
+    ] = None,
+    folder: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            help="The storage folder the job registers in.", rich_help_panel="Destination"
+        ),
+    ] = None,
+    key: KeyOption = None,
+    domain: DomainOption = DEFAULT_DOMAIN,
+    wait: Annotated[
+        bool,
+        typer.Option(
+            "--wait/--no-wait",
+            help="Follow the job to its end instead of one look.",
+            rich_help_panel=_WAITING,
+        ),
+    ] = False,
+    timeout: TimeoutOption = None,
+    poll_interval: IntervalOption = 5.0,
+    output_format: ReportOption = ReportFormat.TEXT,
+) -> None:
+    """Report a job started earlier (the same report as submit)."""
+    from encord_manifest.jobs import Target
+
+    kind, value = _one_of(dataset=dataset, folder=folder)
+    target = Target("dataset" if kind == "dataset" else "folder", value)
+    waiting = Waiting(timeout, poll_interval, sys.stderr.isatty()) if wait else None
+    connection = _connection(key, domain)
+    code = run_status(job, target, connection, waiting, output_format.value, sys.stdout, sys.stderr)
+    raise typer.Exit(code)
+
+
+def verify(
+    manifest: Annotated[str, typer.Argument(help="The manifest (JSON or CSV; '-' reads stdin).")],
+    dataset: Annotated[
+        str, typer.Option(help="The dataset to compare with (its hash).", show_default=False)
+    ],
+    key: KeyOption = None,
+    domain: DomainOption = DEFAULT_DOMAIN,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Dataset rows that the manifest does not name fail too."),
+    ] = False,
+    output_format: ReportOption = ReportFormat.TEXT,
+    input_format: InputFormatOption = None,
+) -> None:
+    """Compare a manifest with a dataset: entries missing from it, rows the manifest does not name."""
+    connection = _connection(key, domain)
+    code = run_verify(
+        manifest,
+        dataset,
+        connection,
+        strict,
+        output_format.value,
+        input_format.value if input_format else None,
+        sys.stdout,
+        sys.stderr,
+    )
+    raise typer.Exit(code)
