@@ -684,3 +684,124 @@ def test_verify_reads_csv_manifests_with_their_rows(server, key, tmp_path):
     assert verified.stdout.splitlines()[0] == (
         f"{csv}:3:1: missing from the dataset: image {IMAGES[1]} (/images/1)"
     )
+
+
+# -- lint with the remote checks, Ctrl-C, the pieces -----------------------------------------
+
+
+def test_remote_checks_run_before_the_submission_when_asked(server, key, tmp_path):
+    from tests.object_server import StoredObject, object_server
+
+    with object_server() as objects:
+        objects.objects["/cams/0.jpg"] = StoredObject(
+            b"\xff\xd8\xff\xe0" + b"\0" * 64, "image/jpeg"
+        )
+        listed = tmp_path / "listed.json"
+        listed.write_text(
+            json.dumps(
+                {
+                    "images": [
+                        {"objectUrl": objects.url(p)} for p in ("/cams/0.jpg", "/cams/gone.jpg")
+                    ]
+                }
+            )
+        )
+        _, offline = submit(server, key, listed, "--no-wait")
+        assert offline.returncode == 0, offline.stderr  # no reads without --remote
+        assert [request.path for request in objects.log] == []
+        _, checked = submit(server, key, listed, "--remote", "--allow-private-hosts")
+    assert checked.returncode == 1
+    assert re.search(r"listed\.json:\d+:\d+: R801 ", checked.stderr), checked.stderr
+    assert "not submitted: 1 error" in checked.stderr
+    assert len(sent_uploads(server)) == 1  # only the submission without --remote
+
+
+def test_ctrl_c_while_waiting_leaves_the_job_to_come_back_to(server, key, manifest):
+    import signal
+    import subprocess
+    import sys
+
+    server.plan = JobPlan(pending_polls=100_000)
+    dataset = server.add_dataset("cams")
+    environment = {"PATH": os.environ["PATH"], "NO_COLOR": "1"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "encord_manifest",
+            "submit",
+            str(manifest),
+            "--dataset",
+            dataset,
+            "--integration",
+            "otc-cams",
+            "--key",
+            str(key),
+            "--domain",
+            server.domain,
+            "--poll-interval",
+            "0.05",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=environment,
+        text=True,
+    )
+    assert process.stderr is not None
+    first = process.stderr.readline()
+    job = started_job(first)
+    assert process.stderr.readline().startswith(f"job {job}: PENDING")
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert stderr.splitlines()[-1] == (
+        f"Stopped waiting; job {job} continues at Encord; check it with: "
+        f"encord-manifest status {job} --dataset {dataset}"
+    )
+    assert stdout == "" and "Traceback" not in stderr
+
+
+def test_progress_on_a_terminal_rewrites_one_line():
+    import io
+
+    from encord_manifest.jobs import JobState, JobStatus, Progress
+
+    stream = io.StringIO()
+    progress = Progress(stream, terminal=True)
+    progress.update("j", JobState(JobStatus.PENDING, 2, 1, 0, 0))
+    progress.update("j", JobState(JobStatus.DONE, 0, 3, 0, 0))
+    progress.close()
+    assert stream.getvalue() == (
+        "\r\x1b[2Kjob j: PENDING: 1 done, 0 failed, 0 cancelled, 2 pending (3 in all)"
+        "\r\x1b[2Kjob j: DONE: 3 done, 0 failed, 0 cancelled, 0 pending (3 in all)\n"
+    )
+
+
+def test_integrations_sharing_a_title_must_be_named_by_id():
+    from encord_manifest.jobs import ChoiceError, Integration, choose_integration
+
+    twins = [
+        Integration("a-1", "bucket"),
+        Integration("b-2", "bucket"),
+        Integration("c-3", "Other"),
+    ]
+    with pytest.raises(
+        ChoiceError,
+        match=r"2 integrations are titled 'bucket'; pass one's id: a-1 \('bucket'\), b-2",
+    ):
+        choose_integration(twins, "bucket")
+    assert choose_integration(twins, "B-2").id == "b-2"
+    assert choose_integration(twins, "other").id == "c-3"
+    with pytest.raises(ChoiceError, match="has no cloud integrations"):
+        choose_integration([], "bucket")
+
+
+def test_pre_signed_links_match_their_entries_whatever_the_signature():
+    from encord_manifest.jobs import DatasetRow
+    from encord_manifest.verify import compare, expected_items
+
+    url = "https://b.s3.amazonaws.com/a.jpg"
+    items = list(expected_items({"images": [{"objectUrl": url + "?X-Amz-Signature=one"}]}))
+    rows = [DatasetRow("r", "a.jpg", "IMAGE", url + "?X-Amz-Signature=two")]
+    comparison = compare(items, rows)
+    assert (len(comparison.present), comparison.missing, comparison.unnamed) == (1, [], [])
