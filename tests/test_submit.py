@@ -62,22 +62,32 @@ def encord(server: EncordServer, key: Path, *args: str, env: dict[str, str] | No
     return run_cli(*args, "--domain", server.domain, "--key", str(key), env=environment)
 
 
-def submit(server: EncordServer, key: Path, manifest: Path, *extra: str):
-    dataset = server.add_dataset("cams")
+def submit(
+    server: EncordServer,
+    key: Path,
+    manifest: Path,
+    *extra: str,
+    to: tuple[str, str] | None = None,
+    integration: str = "otc-cams",
+):
+    """Submit to ``to`` (an option and its value), by default a new dataset 'cams' made here."""
+    dataset = None
+    if to is None:
+        dataset = server.add_dataset("cams")
+        to = ("--dataset", dataset)
     done = encord(
-        server,
-        key,
-        "submit",
-        str(manifest),
-        "--dataset",
-        dataset,
-        "--integration",
-        "otc-cams",
-        "--poll-interval",
-        "0.01",
-        *extra,
-    )
+        server, key, "submit", str(manifest), *to, "--integration", integration,
+        "--poll-interval", "0.01", *extra,
+    )  # fmt: skip
     return dataset, done
+
+
+def submission(server: EncordServer, key: Path, manifest: Path, dataset: str) -> list[str]:
+    """The arguments of a submission, for the tests that run the command their own way."""
+    return [
+        "submit", str(manifest), "--dataset", dataset, "--integration", "otc-cams",
+        "--key", str(key), "--domain", server.domain, "--poll-interval", "0.01",
+    ]  # fmt: skip
 
 
 def started_job(stderr: str) -> str:
@@ -132,16 +142,8 @@ def test_the_integration_can_be_named_by_id_or_by_title_in_another_case(server, 
     dataset = server.add_dataset("cams")
     wanted = server.integrations[1]["integrationUuid"]
     for name in (wanted, "AWS-Archive"):
-        done = encord(
-            server,
-            key,
-            "submit",
-            str(manifest),
-            "--dataset",
-            dataset,
-            "--integration",
-            name,
-            "--no-wait",
+        _, done = submit(
+            server, key, manifest, "--no-wait", to=("--dataset", dataset), integration=name
         )
         assert done.returncode == 0, done.stderr
     assert [u["integrationId"] for u in sent_uploads(server)] == [wanted, wanted]
@@ -281,18 +283,7 @@ def test_status_of_an_unknown_job_is_a_one_line_error(server, key):
 
 
 def test_a_new_dataset_is_created_for_the_files(server, key, manifest):
-    done = encord(
-        server,
-        key,
-        "submit",
-        str(manifest),
-        "--new-dataset",
-        "Cams 2026-11",
-        "--integration",
-        "otc-cams",
-        "--poll-interval",
-        "0.01",
-    )
+    _, done = submit(server, key, manifest, to=("--new-dataset", "Cams 2026-11"))
     assert done.returncode == 0, done.stderr
     (created,) = [d for d in server.datasets.values() if d.title == "Cams 2026-11"]
     assert f"Created dataset 'Cams 2026-11': {created.hash}" in done.stderr
@@ -301,18 +292,7 @@ def test_a_new_dataset_is_created_for_the_files(server, key, manifest):
 
 def test_the_storage_folder_route(server, key, manifest):
     server.plan = JobPlan(pending_polls=1, failing_urls={IMAGES[0]})
-    done = encord(
-        server,
-        key,
-        "submit",
-        str(manifest),
-        "--new-folder",
-        "cams-raw",
-        "--integration",
-        "otc-cams",
-        "--poll-interval",
-        "0.01",
-    )
+    _, done = submit(server, key, manifest, to=("--new-folder", "cams-raw"))
     assert done.returncode == 1, done.stderr
     (folder,) = server.folders
     assert f"Created folder 'cams-raw': {folder}" in done.stderr
@@ -557,20 +537,7 @@ def test_the_server_going_away_mid_poll_leaves_the_job_id_to_come_back_with(
     dataset = server.add_dataset("cams")
     result = CliRunner().invoke(
         app,
-        [
-            "submit",
-            str(manifest),
-            "--dataset",
-            dataset,
-            "--integration",
-            "otc-cams",
-            "--key",
-            str(key),
-            "--domain",
-            server.domain,
-            "--poll-interval",
-            "0.01",
-        ],
+        submission(server, key, manifest, dataset),
     )
     assert result.exit_code == 2, result.output
     job = started_job(result.stderr)
@@ -655,18 +622,7 @@ def test_verify_rows_outside_the_manifest_fail_only_with_strict(server, key, man
 def test_verify_reports_entries_registered_twice(server, key, manifest):
     dataset = server.add_dataset("cams")
     for _ in range(2):
-        done = encord(
-            server,
-            key,
-            "submit",
-            str(manifest),
-            "--dataset",
-            dataset,
-            "--integration",
-            "otc-cams",
-            "--poll-interval",
-            "0.01",
-        )
+        _, done = submit(server, key, manifest, to=("--dataset", dataset))
         assert done.returncode == 0, done.stderr
     verified = encord(server, key, "verify", str(manifest), "--dataset", dataset)
     assert verified.returncode == 1
@@ -729,18 +685,7 @@ def test_ctrl_c_while_waiting_leaves_the_job_to_come_back_to(server, key, manife
             sys.executable,
             "-m",
             "encord_manifest",
-            "submit",
-            str(manifest),
-            "--dataset",
-            dataset,
-            "--integration",
-            "otc-cams",
-            "--key",
-            str(key),
-            "--domain",
-            server.domain,
-            "--poll-interval",
-            "0.05",
+            *submission(server, key, manifest, dataset),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

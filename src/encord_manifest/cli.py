@@ -6,7 +6,6 @@ input or internal failure. Findings go to stdout, problems with the run to stder
 
 from __future__ import annotations
 
-import enum
 import functools
 import os
 import sys
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 import typer
 
 from encord_manifest import __version__
+from encord_manifest.cli_choices import InputFormat, TextOrJson
 from encord_manifest.report import OutputFormat
 from encord_manifest.settings import Provider
 
@@ -56,16 +56,6 @@ def _root(
     ] = False,
 ) -> None:
     """Lint, convert and submit Encord import manifests before the upload."""
-
-
-class RulesFormat(str, enum.Enum):
-    TEXT = "text"
-    JSON = "json"
-
-
-class InputFormat(str, enum.Enum):
-    JSON = "json"
-    CSV = "csv"
 
 
 MANIFEST_SUFFIXES = (".json", ".csv")
@@ -496,14 +486,14 @@ def convert(
 def rules(
     code: Annotated[Optional[str], typer.Argument(help="Explain this code, e.g. U301.")] = None,  # noqa: UP045
     output_format: Annotated[
-        RulesFormat, typer.Option("--output-format", help="Text, or JSON for tools.")
-    ] = RulesFormat.TEXT,
+        TextOrJson, typer.Option("--output-format", help="Text, or JSON for tools.")
+    ] = TextOrJson.TEXT,
 ) -> None:
     """List every rule, or explain one with a failing and a passing example."""
     from encord_manifest.rules_doc import explain, rule_table, rules_json
 
     if code is None:
-        sys.stdout.write(rules_json(None) if output_format is RulesFormat.JSON else rule_table())
+        sys.stdout.write(rules_json(None) if output_format is TextOrJson.JSON else rule_table())
         return
     from encord_manifest.rules import all_rules
 
@@ -516,7 +506,7 @@ def rules(
         else:
             _print_error(f"unknown rule {code!r}; 'encord-manifest rules' lists them")
             raise typer.Exit(EXIT_ERROR)
-    sys.stdout.write(rules_json(key) if output_format is RulesFormat.JSON else explain(known[key]))
+    sys.stdout.write(rules_json(key) if output_format is TextOrJson.JSON else explain(known[key]))
 
 
 @app.command()

@@ -5,14 +5,14 @@ Options are parsed into the requests of ``submit_command.py``; nothing here talk
 
 from __future__ import annotations
 
-import enum
 import functools
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
+from encord_manifest.cli_choices import InputFormat, TextOrJson
 from encord_manifest.submit_command import (
     Connection,
     Destination,
@@ -29,14 +29,8 @@ _ENCORD = "Encord connection"
 _WAITING = "Waiting"
 
 
-class ReportFormat(str, enum.Enum):
-    TEXT = "text"
-    JSON = "json"
-
-
-class ManifestFormat(str, enum.Enum):
-    JSON = "json"
-    CSV = "csv"
+#: Option types are written ``Optional[...]`` for typer, as in cli.py; one alias, one exemption.
+OptionalText = Optional[str]  # noqa: UP045
 
 
 KeyOption = Annotated[
@@ -78,13 +72,17 @@ IntervalOption = Annotated[
     ),
 ]
 ReportOption = Annotated[
-    ReportFormat,
+    TextOrJson,
     typer.Option("--output-format", help="The report as text, or JSON for machines."),
 ]
 InputFormatOption = Annotated[
-    Optional[ManifestFormat],  # noqa: UP045
+    Optional[InputFormat],  # noqa: UP045
     typer.Option("--format", help="Read the manifest as this format (default: by extension)."),
 ]
+
+
+def _destination(help: str) -> Any:
+    return typer.Option(help=help, rich_help_panel="Destination")
 
 
 def _connection(key: Path | None, domain: str) -> Connection:
@@ -114,31 +112,18 @@ def submit(
         ),
     ],
     dataset: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(
-            help="Add the files to this dataset (its hash).", rich_help_panel="Destination"
-        ),
+        OptionalText, _destination("Add the files to this dataset (its hash).")
     ] = None,
     new_dataset: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(
-            help="Create a dataset with this title and add the files to it.",
-            rich_help_panel="Destination",
-        ),
+        OptionalText, _destination("Create a dataset with this title and add the files to it.")
     ] = None,
     folder: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(
-            help="Register the files in this storage folder (its UUID) instead of a dataset.",
-            rich_help_panel="Destination",
-        ),
+        OptionalText,
+        _destination("Register the files in this storage folder (its UUID) instead of a dataset."),
     ] = None,
     new_folder: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(
-            help="Create a storage folder with this name and register the files there.",
-            rich_help_panel="Destination",
-        ),
+        OptionalText,
+        _destination("Create a storage folder with this name and register the files there."),
     ] = None,
     key: KeyOption = None,
     domain: DomainOption = DEFAULT_DOMAIN,
@@ -175,7 +160,7 @@ def submit(
             "--allow-private-hosts", help="With --remote: let checks contact private addresses."
         ),
     ] = False,
-    output_format: ReportOption = ReportFormat.TEXT,
+    output_format: ReportOption = TextOrJson.TEXT,
     input_format: InputFormatOption = None,
 ) -> None:
     """Lint a manifest, then register its files in Encord and report every file's fate."""
@@ -220,15 +205,9 @@ def submit(
 
 def status(
     job: Annotated[str, typer.Argument(help="The job id that submit printed.")],
-    dataset: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(help="The dataset the job adds to.", rich_help_panel="Destination"),
-    ] = None,
+    dataset: Annotated[OptionalText, _destination("The dataset the job adds to.")] = None,
     folder: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(
-            help="The storage folder the job registers in.", rich_help_panel="Destination"
-        ),
+        OptionalText, _destination("The storage folder the job registers in.")
     ] = None,
     key: KeyOption = None,
     domain: DomainOption = DEFAULT_DOMAIN,
@@ -242,7 +221,7 @@ def status(
     ] = False,
     timeout: TimeoutOption = None,
     poll_interval: IntervalOption = 5.0,
-    output_format: ReportOption = ReportFormat.TEXT,
+    output_format: ReportOption = TextOrJson.TEXT,
 ) -> None:
     """Report a job started earlier (the same report as submit)."""
     from encord_manifest.jobs import Target
@@ -266,7 +245,7 @@ def verify(
         bool,
         typer.Option("--strict", help="Dataset rows that the manifest does not name fail too."),
     ] = False,
-    output_format: ReportOption = ReportFormat.TEXT,
+    output_format: ReportOption = TextOrJson.TEXT,
     input_format: InputFormatOption = None,
 ) -> None:
     """Compare a manifest with a dataset: entries missing from it, rows the manifest does not name."""

@@ -1,0 +1,19 @@
+"""Choices shared by the commands' options (cli.py and cli_jobs.py)."""
+
+from __future__ import annotations
+
+import enum
+
+
+class TextOrJson(str, enum.Enum):
+    """``--output-format`` of the commands that print one report: rules, submit, status, verify."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+class InputFormat(str, enum.Enum):
+    """``--format``: read a manifest as this, whatever its extension."""
+
+    JSON = "json"
+    CSV = "csv"
