@@ -392,10 +392,10 @@ def _handler_for(server: EncordServer) -> type[BaseHTTPRequestHandler]:
                     i["integrationUuid"] for i in server.integrations
                 }:
                     return self._envelope(404, ["RESOURCE_NOT_FOUND_ERROR"], "No such integration")
-                job = server.start_job(resource, payload["files"], payload["ignoreErrors"])
-                return self._envelope(200, {"process_hash": job.id})
+                started = server.start_job(resource, payload["files"], payload["ignoreErrors"])
+                return self._envelope(200, {"process_hash": started.id})
             if kind == ("datasetdatalongpolling", "GET"):
-                job = server.jobs.get(payload.get("process_hash"))
+                job = server.jobs.get(str(payload.get("process_hash")))
                 if job is None or job.target != resource:
                     return self._envelope(404, ["RESOURCE_NOT_FOUND_ERROR"], "No such job")
                 return self._envelope(200, server.poll(job))

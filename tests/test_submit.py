@@ -273,6 +273,13 @@ def test_status_can_wait_for_the_end(server, key, manifest):
     assert polls(server) == 3
 
 
+def test_status_wants_a_job_id(server, key):
+    done = encord(server, key, "status", "not-a-job", "--dataset", "d")
+    assert done.returncode == 2
+    assert "a job id is a UUID, as submit printed it" in done.stderr
+    assert server.requests == []
+
+
 def test_status_of_an_unknown_job_is_a_one_line_error(server, key):
     dataset = server.add_dataset("cams")
     done = encord(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import uuid
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -226,6 +227,12 @@ def status(
     """Report a job started earlier (the same report as submit)."""
     from encord_manifest.jobs import Target
 
+    try:
+        job = str(uuid.UUID(job))
+    except ValueError:
+        raise typer.BadParameter(
+            "a job id is a UUID, as submit printed it", param_hint="JOB"
+        ) from None
     kind, value = _one_of(dataset=dataset, folder=folder)
     target = Target("dataset" if kind == "dataset" else "folder", value)
     waiting = Waiting(timeout, poll_interval, sys.stderr.isatty()) if wait else None
