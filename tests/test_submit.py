@@ -595,7 +595,7 @@ def test_verify_names_missing_entries_by_line_and_rows_the_manifest_does_not_nam
     video_row = next(r for r in server.datasets[dataset].rows if r["data_title"] == "clip-a.mp4")
     assert verified.stdout.splitlines() == [
         f"{edited}:6:5: missing from the dataset: image {IMAGES[1]} (/images/1)",
-        f"{edited}:14:5: missing from the dataset: image group 'sequence one' (2 files) (/image_groups/0)",
+        f"{edited}:14:5: missing from the dataset: image sequence 'sequence one' (2 files) (/image_groups/0)",
         f"not in the manifest: VIDEO 'clip-a.mp4' {VIDEO} (row {video_row['data_hash']})",
         "not in the manifest: IMAGE 'old.jpg' https://bucket.obs.eu-de.otc.t-systems.com/old.jpg?"
         f"{'*' * len('X-Amz-Signature=s3cr3t')} (row old-row)",
@@ -757,3 +757,48 @@ def test_pre_signed_links_match_their_entries_whatever_the_signature():
     rows = [DatasetRow("r", "a.jpg", "IMAGE", url + "?X-Amz-Signature=two")]
     comparison = compare(items, rows)
     assert (len(comparison.present), comparison.missing, comparison.unnamed) == (1, [], [])
+
+
+# -- the whole output, pinned ------------------------------------------------------------------
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _stable(text: str, server: EncordServer, directory: Path) -> str:
+    """Ids are random and the server's port and the temp directory change: named instead."""
+    names: dict[str, str] = {}
+    text = _UUID.sub(lambda m: names.setdefault(m.group(0), f"<id-{len(names) + 1}>"), text)
+    return text.replace(server.domain, "<domain>").replace(str(directory), "<dir>")
+
+
+def test_submit_and_verify_output(server, key, manifest, tmp_path, snapshot):
+    server.plan = JobPlan(pending_polls=1, failing_urls={IMAGES[2], SEQUENCE[1]})
+    dataset, text = submit(server, key, manifest)
+    _, as_json = submit(server, key, manifest, "--output-format", "json", to=("--dataset", dataset))
+    verified = encord(server, key, "verify", str(manifest), "--dataset", dataset)
+    outputs = {
+        "submit stdout": text.stdout,
+        "submit stderr": text.stderr,
+        "submit json": as_json.stdout,
+        "verify": verified.stdout,
+    }
+    assert {k: _stable(v, server, tmp_path) for k, v in outputs.items()} == snapshot
+
+
+def test_a_failed_long_sequence_shows_its_first_urls_in_text_and_all_in_json():
+    from encord_manifest.jobs import JobState, JobStatus, Target, UnitError, as_json, render_text
+
+    frames = tuple(f"https://b.obs.eu-de.otc.t-systems.com/f/{n:04d}.png" for n in range(2000))
+    state = JobState(
+        JobStatus.DONE,
+        0,
+        0,
+        1,
+        0,
+        unit_errors=(UnitError(frames, "too big", "Uploading video", "s"),),
+    )
+    text = render_text("j", Target("dataset", "d"), None, state).splitlines()
+    assert text[4:10] == [f"  {url}" for url in frames[:5]] + [
+        "  ... and 1995 more (all in the JSON report)"
+    ]
+    assert as_json("j", Target("dataset", "d"), None, state)["failed"][0]["urls"] == list(frames)

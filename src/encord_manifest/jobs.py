@@ -17,6 +17,8 @@ from typing import Any, Literal, TextIO
 from encord_manifest.report.full import mask_query_strings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+#: URLs of one failed unit in the text report: a 2,000-frame sequence would bury the rest.
+URLS_SHOWN = 5
 
 
 class JobStatus(str, enum.Enum):
@@ -138,7 +140,12 @@ def render_text(job: str, target: Target, title: str | None, state: JobState) ->
     if state.unit_errors:
         lines += ["", f"Failed ({len(state.unit_errors)}):"]
         for unit in state.unit_errors:
-            lines += [f"  {mask_query_strings(url)}" for url in unit.urls]
+            shown = unit.urls[:URLS_SHOWN]
+            lines += [f"  {mask_query_strings(url)}" for url in shown]
+            if len(unit.urls) > len(shown):
+                lines.append(
+                    f"  ... and {len(unit.urls) - len(shown)} more (all in the JSON report)"
+                )
             lines.append(f"    error: {mask_query_strings(unit.error)}")
             lines.append(f"    action: {unit.action}; subtask: {unit.subtask}")
     if state.errors:

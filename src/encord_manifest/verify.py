@@ -41,6 +41,8 @@ class ExpectedItem:
 
     def describe(self) -> str:
         noun = spec.ENTRY_NOUN[str(self.pointer[0])]
+        if self.data_type == spec.IMAGE_SEQUENCE_ROW_DATA_TYPE and self.grouped:
+            noun = "image sequence"
         if self.grouped:
             return f"{noun} {self.title!r} ({len(self.urls)} files)"
         return f"{noun} {mask_query_strings(self.urls[0])}"
@@ -123,20 +125,20 @@ def exit_code(comparison: Comparison, strict: bool) -> int:
 def render_text(
     path: str, dataset: str, title: str, comparison: Comparison, spans: dict[Pointer, Span]
 ) -> str:
-    lines = []
+    placed: list[tuple[tuple[int, int], str]] = []
     for item in comparison.missing:
         span = spans[item.pointer]
-        lines.append(
-            f"{path}:{span.line}:{span.column}: missing from the dataset: {item.describe()} "
-            f"({format_pointer(item.pointer)})"
-        )
+        text = f"missing from the dataset: {item.describe()} ({format_pointer(item.pointer)})"
+        placed.append(((span.line, span.column), f"{path}:{span.line}:{span.column}: {text}"))
     for item, rows in comparison.repeated:
         span = spans[item.pointer]
         ids = ", ".join(row.id for row in rows)
-        lines.append(
-            f"{path}:{span.line}:{span.column}: registered {len(rows)} times: {item.describe()} "
+        text = (
+            f"registered {len(rows)} times: {item.describe()} "
             f"({format_pointer(item.pointer)}; rows {ids})"
         )
+        placed.append(((span.line, span.column), f"{path}:{span.line}:{span.column}: {text}"))
+    lines = [line for _, line in sorted(placed)]  # in the order of the file, as lint reports
     for row in comparison.unnamed:
         link = f" {mask_query_strings(row.file_link)}" if row.file_link else ""
         lines.append(f"not in the manifest: {row.data_type} {row.title!r}{link} (row {row.id})")
