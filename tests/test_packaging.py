@@ -34,6 +34,16 @@ def test_wheel_ships_the_schema_identical_to_the_repository_copy(tmp_path: Path)
         shipped = json.loads(archive.read("encord_manifest/schemas/manifest.schema.json"))
     assert shipped == json.loads((ROOT / "schemas" / "manifest.schema.json").read_text())
     assert any(name.endswith("entry_points.txt") for name in names)
+    # The encord SDK is an extra: a plain install never pulls it in.
+    (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
+    with zipfile.ZipFile(wheel) as archive:
+        requires = [
+            line.removeprefix("Requires-Dist: ")
+            for line in archive.read(metadata).decode().splitlines()
+            if line.startswith("Requires-Dist: encord")
+        ]
+    assert "encord<0.2,>=0.1.211; extra == 'encord'" in requires
+    assert all("; extra == " in requirement for requirement in requires)
     # The installed package reads it through importlib.resources, not from a checkout.
     extracted = tmp_path / "site"
     with zipfile.ZipFile(wheel) as archive:
