@@ -802,3 +802,18 @@ def test_a_failed_long_sequence_shows_its_first_urls_in_text_and_all_in_json():
         "  ... and 1995 more (all in the JSON report)"
     ]
     assert as_json("j", Target("dataset", "d"), None, state)["failed"][0]["urls"] == list(frames)
+
+
+def test_a_manifest_from_stdin_and_no_wait_in_json(server, key):
+    dataset = server.add_dataset("cams")
+    environment = {"PATH": os.environ["PATH"], "NO_COLOR": "1"}
+    done = run_cli(
+        "submit", "-", "--dataset", dataset, "--integration", "otc-cams", "--no-wait",
+        "--output-format", "json", "--key", str(key), "--domain", server.domain,
+        stdin=json.dumps(MANIFEST).encode(), env=environment,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    job = started_job(done.stderr)
+    assert json.loads(done.stdout) == {"job": job, "target": {"kind": "dataset", "id": dataset}}
+    (upload,) = sent_uploads(server)
+    assert upload["files"] == MANIFEST and upload["fileName"] == "manifest.json"
