@@ -378,27 +378,16 @@ def test_key_problems_are_one_line_and_never_show_the_key(server, tmp_path, mani
         assert done.returncode == 2
         assert done.stderr == f"encord-manifest: error: {message}\n"
         assert secret_body not in done.stdout + done.stderr
-    from_env = run_cli(
-        "verify",
-        str(manifest),
-        "--dataset",
-        "d",
-        "--domain",
-        server.domain,
-        env={"PATH": os.environ["PATH"], "ENCORD_SSH_KEY": rsa_key.read_text()},
-    )
+
+    def verify_with(environment: dict[str, str]):
+        verify = ("verify", str(manifest), "--dataset", "d", "--domain", server.domain)
+        return run_cli(*verify, env={"PATH": os.environ["PATH"], **environment})
+
+    from_env = verify_with({"ENCORD_SSH_KEY": rsa_key.read_text()})
     assert from_env.returncode == 2
     assert "from ENCORD_SSH_KEY: not an Ed25519 private key" in from_env.stderr
     assert secret_body not in from_env.stderr
-    none = run_cli(
-        "verify",
-        str(manifest),
-        "--dataset",
-        "d",
-        "--domain",
-        server.domain,
-        env={"PATH": os.environ["PATH"]},
-    )
+    none = verify_with({})
     assert none.returncode == 2 and "no private key: pass --key PATH" in none.stderr
 
 
