@@ -23,15 +23,16 @@ import base64
 import hashlib
 import json
 import re
+import struct
 import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import (
@@ -40,6 +41,8 @@ from cryptography.hazmat.primitives.serialization import (
     PrivateFormat,
     PublicFormat,
 )
+
+from tests.loopback import LoopbackServer
 
 SINGLE_FILE_KEYS = {
     "videos": "VIDEO",
@@ -57,6 +60,30 @@ def write_private_key(path: Path) -> Ed25519PrivateKey:
     key = Ed25519PrivateKey.generate()
     path.write_bytes(key.private_bytes(Encoding.PEM, PrivateFormat.OpenSSH, NoEncryption()))
     return key
+
+
+def write_locked_key(path: Path) -> None:
+    """An OpenSSH Ed25519 key file protected by a passphrase (aes256-ctr, bcrypt KDF), its
+    encrypted part left blank: writing a real one needs the bcrypt package, and readers stop at
+    the missing passphrase before they would decrypt anything."""
+
+    def string(data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + data
+
+    public = Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    blob = (
+        b"openssh-key-v1\0"
+        + string(b"aes256-ctr")
+        + string(b"bcrypt")
+        + string(string(bytes(16)) + struct.pack(">I", 16))
+        + struct.pack(">I", 1)
+        + string(string(b"ssh-ed25519") + string(public))
+        + string(bytes(64))
+    )
+    body = base64.encodebytes(blob).decode()
+    path.write_text(
+        f"-----BEGIN OPENSSH PRIVATE KEY-----\n{body}-----END OPENSSH PRIVATE KEY-----\n"
+    )
 
 
 def public_hex(key: Ed25519PrivateKey) -> str:
@@ -108,7 +135,7 @@ class Vanished(Exception):
     """The server went away in the middle of answering."""
 
 
-class EncordServer:
+class EncordServer(LoopbackServer):
     def __init__(self) -> None:
         self.keys: set[str] = set()
         self.integrations: list[dict[str, str]] = []
@@ -119,14 +146,11 @@ class EncordServer:
         #: (path, body) of every request, for the tests to read
         self.requests: list[tuple[str, Any]] = []
         self._lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        super().__init__(_handler_for(self))
 
     @property
     def domain(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self.base
 
     def add_integration(self, title: str) -> str:
         integration = str(uuid.uuid4())
@@ -140,11 +164,7 @@ class EncordServer:
 
     def go_away(self) -> None:
         """Stop answering: the listening socket closes, new connections are refused."""
-        threading.Thread(target=self._shut, daemon=True).start()
-
-    def _shut(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        threading.Thread(target=self.stop, daemon=True).start()  # not from a handler's thread
 
     # -- jobs ---------------------------------------------------------------------------------
 
@@ -405,7 +425,6 @@ def _handler_for(server: EncordServer) -> type[BaseHTTPRequestHandler]:
         def _v2(self, request: Any) -> None:
             parts = urlsplit(self.path)
             path = parts.path.removeprefix("/v2/public/").strip("/")
-            query = parse_qs(parts.query)
             if self.command == "GET" and path == "cloud-integrations":
                 return self._send(200, {"result": server.integrations})
             if self.command == "POST" and path == "datasets":
@@ -432,7 +451,7 @@ def _handler_for(server: EncordServer) -> type[BaseHTTPRequestHandler]:
             job = server.jobs.get(job_id or "")
             if job is None or job.target != folder_id:
                 return self._send(404, {"message": "No such job"})
-            del query  # the timeout is not simulated: every poll answers at once
+            # timeoutSeconds is not simulated: every poll answers at once
             state = server.poll(job)
             state["itemsWithNames"] = [
                 {"itemUuid": a["dataHash"], "name": a["title"]}
@@ -462,9 +481,8 @@ def _handler_for(server: EncordServer) -> type[BaseHTTPRequestHandler]:
 def running(key: Ed25519PrivateKey) -> Iterator[EncordServer]:
     server = EncordServer()
     server.keys.add(public_hex(key))
-    server.thread.start()
+    server.start()
     try:
         yield server
     finally:
-        server.httpd.shutdown()
-        server.httpd.server_close()
+        server.stop()

@@ -16,8 +16,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.loopback import LoopbackServer
 
 _RANGE = re.compile(r"bytes=(\d+)-(\d*)")
 
@@ -40,22 +42,14 @@ class LoggedRequest:
     sent: int
 
 
-class ObjectServer:
+class ObjectServer(LoopbackServer):
     def __init__(self, delay: float = 0.0) -> None:
         self.objects: dict[str, StoredObject] = {}
         self.log: list[LoggedRequest] = []
         self.delay = delay
         self._lock = threading.Lock()
         self._counts: dict[tuple[str, str], int] = {}
-        handler = _handler_for(self)
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def base(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
+        super().__init__(_handler_for(self))
 
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
@@ -212,9 +206,8 @@ def _handler_for(server: ObjectServer) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def object_server(delay: float = 0.0) -> Iterator[ObjectServer]:
     server = ObjectServer(delay)
-    server.thread.start()
+    server.start()
     try:
         yield server
     finally:
-        server.httpd.shutdown()
-        server.httpd.server_close()
+        server.stop()

@@ -11,7 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.encord_server import EncordServer, JobPlan, running, write_private_key
+from tests.encord_server import (
+    EncordServer,
+    JobPlan,
+    running,
+    write_locked_key,
+    write_private_key,
+)
 from tests.helpers import ROOT, run_cli
 
 IMAGES = [f"https://bucket.obs.eu-de.otc.t-systems.com/cams/{n}.jpg" for n in range(3)]
@@ -368,7 +374,10 @@ def test_key_problems_are_one_line_and_never_show_the_key(server, tmp_path, mani
         )
     )
     secret_body = rsa_key.read_text().splitlines()[1]
+    locked = tmp_path / "locked"
+    write_locked_key(locked)
     cases = {
+        locked: f"cannot use the private key from {locked}: it is protected by a passphrase",
         rsa_key: f"cannot use the private key from {rsa_key}: not an Ed25519 private key",
         tmp_path
         / "missing": f"cannot read the private key {tmp_path / 'missing'}: No such file or directory",

@@ -84,7 +84,7 @@ def _read_key(path: Path) -> str:
 
 def connect(key: KeySource, domain: str) -> Session:
     try:
-        from encord.configs import SshConfig
+        from cryptography.exceptions import UnsupportedAlgorithm
         from encord.http.constants import RequestsSettings
         from encord.user_client import EncordUserClient
     except ImportError:
@@ -99,13 +99,13 @@ def connect(key: KeySource, domain: str) -> Session:
         write_timeout=READ_TIMEOUT,
     )
     try:
-        # Parsed here first: the SDK's own error for a wrong key type quotes the whole key.
-        SshConfig.from_ssh_private_key(text, None, requests_settings=settings, domain=domain)
         client = EncordUserClient.create_with_ssh_private_key(
             ssh_private_key=text, requests_settings=settings, domain=domain
         )
-    except (ValueError, TypeError) as error:
-        protected = "password" in str(error).lower() or "encrypted" in str(error).lower()
+    except (ValueError, TypeError, UnsupportedAlgorithm) as error:
+        # Never the SDK's message: for a key of another type it quotes the whole key.
+        # No passphrase is ever given: cryptography says "Key is password-protected..." (TypeError).
+        protected = "password-protected" in str(error)
         reason = "it is protected by a passphrase" if protected else "not an Ed25519 private key"
         raise EncordError(f"cannot use the private key from {origin}: {reason}") from None
     return Session(client, domain)
