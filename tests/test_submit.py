@@ -482,6 +482,14 @@ def test_usage_errors(manifest, args, message):
     assert message in done.stderr
 
 
+def test_deployments_can_be_named():
+    from encord_manifest.cli_jobs import _connection
+
+    assert _connection(None, "us").domain == "https://api.us.encord.com"
+    assert _connection(None, "EU").domain == "https://api.encord.com"
+    assert _connection(None, "http://127.0.0.1:9/").domain == "http://127.0.0.1:9"
+
+
 def test_without_the_sdk_submit_says_how_to_install_it(tmp_path, key, manifest):
     write_private_key(key)
     blocker = tmp_path / "no-sdk" / "encord"

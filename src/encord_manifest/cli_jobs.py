@@ -14,6 +14,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from encord_manifest.cli_choices import InputFormat, TextOrJson
+from encord_manifest.jobs import DEPLOYMENTS
 from encord_manifest.submit_command import (
     Connection,
     Destination,
@@ -25,7 +26,7 @@ from encord_manifest.submit_command import (
 )
 
 EXIT_ERROR = 2
-DEFAULT_DOMAIN = "https://api.encord.com"
+DEFAULT_DOMAIN = DEPLOYMENTS["eu"]
 _ENCORD = "Encord connection"
 _WAITING = "Waiting"
 
@@ -49,7 +50,8 @@ DomainOption = Annotated[
     typer.Option(
         "--domain",
         envvar="ENCORD_DOMAIN",
-        help="Encord API address; the US deployment is https://api.us.encord.com.",
+        help="Encord API address, or a deployment: eu (https://api.encord.com), "
+        "us (https://api.us.encord.com).",
         rich_help_panel=_ENCORD,
     ),
 ]
@@ -89,8 +91,9 @@ def _destination(help: str) -> Any:
 def _connection(key: Path | None, domain: str) -> Connection:
     from encord_manifest.submit import KeySource
 
+    domain = DEPLOYMENTS.get(domain.strip().lower(), domain)
     if not domain.startswith(("https://", "http://")):
-        raise typer.BadParameter("an http(s):// address", param_hint="--domain")
+        raise typer.BadParameter("an http(s):// address, or eu or us", param_hint="--domain")
     return Connection(KeySource(key), domain.rstrip("/"))
 
 

@@ -17,6 +17,8 @@ from typing import Any, Literal, TextIO
 from encord_manifest.report.full import mask_query_strings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+#: Encord's deployments by the names ``--domain`` accepts besides an address.
+DEPLOYMENTS = {"eu": "https://api.encord.com", "us": "https://api.us.encord.com"}
 #: URLs of one failed unit in the text report: a 2,000-frame sequence would bury the rest.
 URLS_SHOWN = 5
 

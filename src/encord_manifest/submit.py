@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from encord_manifest.jobs import (
+    DEPLOYMENTS,
     AddedItem,
     DatasetRow,
     Integration,
@@ -34,8 +35,6 @@ if TYPE_CHECKING:
     from encord.storage import StorageFolder
     from encord.user_client import EncordUserClient
 
-DEFAULT_DOMAIN = "https://api.encord.com"
-US_DOMAIN = "https://api.us.encord.com"
 INSTALL_HINT = 'submit needs the encord SDK: pip install "encord-manifest[encord]"'
 
 #: Per request: the SDK's retry policy with shorter waits than its defaults (180 s timeouts,
@@ -248,7 +247,7 @@ class Session:
         if isinstance(error, exceptions.AuthenticationError):
             return (
                 f"Encord at {self._domain} did not accept the key (authentication failed); "
-                f"check --key, and --domain (the US deployment is {US_DOMAIN})"
+                f"check --key, and --domain (the US deployment is {DEPLOYMENTS['us']})"
             )
         if isinstance(error, exceptions.AuthorisationError):
             return f"this key is not allowed to do that: {_first_line(error)}"
