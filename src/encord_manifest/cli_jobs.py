@@ -18,7 +18,9 @@ from encord_manifest.jobs import DEPLOYMENTS
 from encord_manifest.submit_command import (
     Connection,
     Destination,
+    StatusRequest,
     SubmitRequest,
+    VerifyRequest,
     Waiting,
     run_status,
     run_submit,
@@ -240,8 +242,8 @@ def status(
     target = Target("dataset" if kind == "dataset" else "folder", value)
     waiting = Waiting(timeout, poll_interval, sys.stderr.isatty()) if wait else None
     connection = _connection(key, domain)
-    code = run_status(job, target, connection, waiting, output_format.value, sys.stdout, sys.stderr)
-    raise typer.Exit(code)
+    request = StatusRequest(job, target, connection, waiting, output_format.value)
+    raise typer.Exit(run_status(request, sys.stdout, sys.stderr))
 
 
 def verify(
@@ -260,14 +262,12 @@ def verify(
 ) -> None:
     """Compare a manifest with a dataset: entries missing from it, rows the manifest does not name."""
     connection = _connection(key, domain)
-    code = run_verify(
+    request = VerifyRequest(
         manifest,
         dataset,
         connection,
         strict,
         output_format.value,
         input_format.value if input_format else None,
-        sys.stdout,
-        sys.stderr,
     )
-    raise typer.Exit(code)
+    raise typer.Exit(run_verify(request, sys.stdout, sys.stderr))

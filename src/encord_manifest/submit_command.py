@@ -11,6 +11,7 @@ submitted), units failed or cancelled, the job ended in ERROR or was still runni
 
 from __future__ import annotations
 
+import functools
 import json
 import tempfile
 import time
@@ -92,15 +93,27 @@ class Failure(Exception):
         self.code = code
 
 
+Request = TypeVar("Request")
+
+
+def _failures_said(
+    run: Callable[[Request, TextIO, TextIO], int],
+) -> Callable[[Request, TextIO, TextIO], int]:
+    """A command whose ``Failure`` ends it with one line on ``err`` and the failure's code."""
+
+    @functools.wraps(run)
+    def command(request: Request, out: TextIO, err: TextIO) -> int:
+        try:
+            return run(request, out, err)
+        except Failure as failure:
+            print(f"encord-manifest: error: {failure}", file=err)
+            return failure.code
+
+    return command
+
+
+@_failures_said
 def run_submit(request: SubmitRequest, out: TextIO, err: TextIO) -> int:
-    try:
-        return _submit(request, out, err)
-    except Failure as failure:
-        print(f"encord-manifest: error: {failure}", file=err)
-        return failure.code
-
-
-def _submit(request: SubmitRequest, out: TextIO, err: TextIO) -> int:
     from encord_manifest.convert import to_json_bytes
     from encord_manifest.report.text import line_of
 
@@ -147,39 +160,42 @@ def _submit(request: SubmitRequest, out: TextIO, err: TextIO) -> int:
     return _follow(session, target, title, job, request.waiting, request.output_format, out, err)
 
 
-def run_status(
-    job: str,
-    target: Target,
-    connection: Connection,
-    waiting: Waiting | None,
-    output_format: ReportFormat,
-    out: TextIO,
-    err: TextIO,
-) -> int:
-    """Report a job started earlier: one look, or (``waiting``) follow it to its end."""
-    try:
-        session = _connect(connection)
-        title = _or_failure(lambda: session.describe(target))
-        if waiting is None:
-            state = _or_failure(lambda: session.poll(target, job))
-            _report(job, target, title, state, output_format, out)
-            return exit_code(state)
-        return _follow(session, target, title, job, waiting, output_format, out, err)
-    except Failure as failure:
-        print(f"encord-manifest: error: {failure}", file=err)
-        return failure.code
+@dataclass(frozen=True)
+class StatusRequest:
+    job: str
+    target: Target
+    connection: Connection
+    #: None: one look; else follow the job to its end
+    waiting: Waiting | None = None
+    output_format: ReportFormat = "text"
 
 
-def run_verify(
-    manifest: str,
-    dataset: str,
-    connection: Connection,
-    strict: bool,
-    output_format: ReportFormat,
-    input_format: SourceFormat | None,
-    out: TextIO,
-    err: TextIO,
-) -> int:
+@_failures_said
+def run_status(request: StatusRequest, out: TextIO, err: TextIO) -> int:
+    """Report a job started earlier: one look, or follow it to its end."""
+    session = _connect(request.connection)
+    target, job = request.target, request.job
+    title = _or_failure(lambda: session.describe(target))
+    if request.waiting is None:
+        state = _or_failure(lambda: session.poll(target, job))
+        _report(job, target, title, state, request.output_format, out)
+        return exit_code(state)
+    return _follow(session, target, title, job, request.waiting, request.output_format, out, err)
+
+
+@dataclass(frozen=True)
+class VerifyRequest:
+    manifest: str
+    dataset: str
+    connection: Connection
+    #: rows the manifest does not name fail too
+    strict: bool = False
+    output_format: ReportFormat = "text"
+    input_format: SourceFormat | None = None
+
+
+@_failures_said
+def run_verify(request: VerifyRequest, out: TextIO, err: TextIO) -> int:
     from encord_manifest.linter import locate_pointers
     from encord_manifest.verify import compare, expected_items
     from encord_manifest.verify import exit_code as verify_exit_code
@@ -187,28 +203,24 @@ def run_verify(
     from encord_manifest.verify import render_text as verify_text
 
     try:
-        try:
-            document = load_file(manifest, input_format)
-        except InputError as error:
-            raise Failure(f"cannot read {error}") from None
-        if document.data is None:
-            raise Failure(f"{document.path}: not a manifest (run lint to see why)")
-        items = list(expected_items(document.data))
-        session = _connect(connection)
-        target = Target("dataset", dataset)
-        title = _or_failure(lambda: session.describe(target))
-        rows = _or_failure(lambda: session.dataset_rows(dataset))
-    except Failure as failure:
-        print(f"encord-manifest: error: {failure}", file=err)
-        return failure.code
+        document = load_file(request.manifest, request.input_format)
+    except InputError as error:
+        raise Failure(f"cannot read {error}") from None
+    if document.data is None:
+        raise Failure(f"{document.path}: not a manifest (run lint to see why)")
+    items = list(expected_items(document.data))
+    session = _connect(request.connection)
+    target = Target("dataset", request.dataset)
+    title = _or_failure(lambda: session.describe(target))
+    rows = _or_failure(lambda: session.dataset_rows(request.dataset))
     comparison = compare(items, rows)
     reported = [item.pointer for item in comparison.missing] + [
         item.pointer for item, _ in comparison.repeated
     ]
     spans = locate_pointers(document, reported)
-    render = verify_json if output_format == "json" else verify_text
-    out.write(render(document.path, dataset, title, comparison, spans))
-    return verify_exit_code(comparison, strict)
+    render = verify_json if request.output_format == "json" else verify_text
+    out.write(render(document.path, request.dataset, title, comparison, spans))
+    return verify_exit_code(comparison, request.strict)
 
 
 def wait_for(
