@@ -477,7 +477,8 @@ def test_nobody_listening_is_a_connection_error(key, manifest):
     ],
 )
 def test_usage_errors(manifest, args, message):
-    done = run_cli("submit", str(manifest), *args)
+    # An unreachable loopback address as the last word, in case a check let the command through.
+    done = run_cli("submit", str(manifest), "--domain", "http://127.0.0.1:9", *args)
     assert done.returncode == 2
     assert message in done.stderr
 
@@ -507,6 +508,8 @@ def test_without_the_sdk_submit_says_how_to_install_it(tmp_path, key, manifest):
         "x",
         "--key",
         str(key),
+        "--domain",
+        "http://127.0.0.1:9",
         env={"PATH": os.environ["PATH"], "PYTHONPATH": str(blocker.parent)},
     )
     assert done.returncode == 2
