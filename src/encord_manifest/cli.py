@@ -17,6 +17,7 @@ import typer
 
 from encord_manifest import __version__
 from encord_manifest.cli_choices import InputFormat, TextOrJson
+from encord_manifest.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED
 from encord_manifest.report import OutputFormat
 from encord_manifest.settings import Provider
 
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from encord_manifest.linter import SourceFormat
     from encord_manifest.settings import LintSettings
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 app = typer.Typer(
     name="encord-manifest",
@@ -537,7 +537,7 @@ def main() -> None:
         sys.stderr.close()
         raise SystemExit(EXIT_ERROR) from None
     except KeyboardInterrupt:
-        raise SystemExit(130) from None
+        raise SystemExit(EXIT_INTERRUPTED) from None
     except Exception as error:  # the last line of defence: one line, never a traceback
         _print_error(f"internal error: {type(error).__name__}: {error}")
         raise SystemExit(EXIT_ERROR) from None

@@ -27,7 +27,6 @@ from encord_manifest.submit_command import (
     run_verify,
 )
 
-EXIT_ERROR = 2
 DEFAULT_DOMAIN = DEPLOYMENTS["eu"]
 _ENCORD = "Encord connection"
 _WAITING = "Waiting"

@@ -13,11 +13,10 @@ from typing import Any, TextIO
 from encord_manifest.convert import Refusal, csv_refusals, to_csv_text, to_json_bytes
 from encord_manifest.diagnostics import Severity
 from encord_manifest.document import Document
+from encord_manifest.exit_codes import EXIT_CLEAN, EXIT_FINDINGS
 from encord_manifest.linter import SourceFormat, lint_document, load_file, source_format
 from encord_manifest.settings import LintSettings
 from encord_manifest.writing import OutputError, same_file, write_atomically
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 class UsageError(Exception):

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
 
 from encord_manifest.jobs import (
     DEPLOYMENTS,
@@ -175,8 +176,6 @@ class Session:
             unit_errors = result.data_unit_errors
         else:
             folder = self._folder(target.id)
-            from uuid import UUID
-
             result = self._call(
                 lambda: folder.add_private_data_to_folder_get_result(UUID(job), timeout_seconds=0)
             )
@@ -223,8 +222,6 @@ class Session:
 
     def _folder(self, folder_uuid: str) -> StorageFolder:
         if folder_uuid not in self._folders:
-            from uuid import UUID
-
             try:
                 parsed = UUID(folder_uuid)
             except ValueError:

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TextIO, TypeVar
 
 from encord_manifest.diagnostics import Severity
+from encord_manifest.document import Document
+from encord_manifest.exit_codes import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED
 from encord_manifest.jobs import (
-    EXIT_ERROR,
-    EXIT_FINDINGS,
     ChoiceError,
     JobState,
     Progress,
@@ -39,8 +39,6 @@ from encord_manifest.settings import LintSettings
 if TYPE_CHECKING:
     from encord_manifest.submit import KeySource, Session
 
-#: Exit code when the user stops the wait with Ctrl-C (128 + SIGINT), as shells report it.
-EXIT_INTERRUPTED = 130
 ReportFormat = Literal["text", "json"]
 T = TypeVar("T")
 
@@ -117,10 +115,7 @@ def run_submit(request: SubmitRequest, out: TextIO, err: TextIO) -> int:
     from encord_manifest.convert import to_json_bytes
     from encord_manifest.report.text import line_of
 
-    try:
-        document = load_file(request.manifest, request.input_format)
-    except InputError as error:
-        raise Failure(f"cannot read {error}") from None
+    document = _load(request.manifest, request.input_format)
     diagnostics = lint_document(document, request.settings, request.extra).diagnostics
     for diagnostic in diagnostics:
         print(line_of(diagnostic), file=err)
@@ -202,10 +197,7 @@ def run_verify(request: VerifyRequest, out: TextIO, err: TextIO) -> int:
     from encord_manifest.verify import render_json as verify_json
     from encord_manifest.verify import render_text as verify_text
 
-    try:
-        document = load_file(request.manifest, request.input_format)
-    except InputError as error:
-        raise Failure(f"cannot read {error}") from None
+    document = _load(request.manifest, request.input_format)
     if document.data is None:
         raise Failure(f"{document.path}: not a manifest (run lint to see why)")
     items = list(expected_items(document.data))
@@ -278,6 +270,13 @@ def _follow(
     progress.close()
     _report(job, target, title, state, output_format, out)
     return exit_code(state)
+
+
+def _load(manifest: str, input_format: SourceFormat | None) -> Document:
+    try:
+        return load_file(manifest, input_format)
+    except InputError as error:
+        raise Failure(f"cannot read {error}") from None
 
 
 def _report(

@@ -24,6 +24,7 @@ from typing import Any
 
 from encord_manifest import spec
 from encord_manifest.diagnostics import Pointer, Span, format_pointer
+from encord_manifest.exit_codes import EXIT_CLEAN, EXIT_FINDINGS
 from encord_manifest.jobs import DatasetRow
 from encord_manifest.report.full import mask_query_strings
 from encord_manifest.rules.view import positional_suffix
@@ -119,7 +120,7 @@ def compare(items: list[ExpectedItem], rows: list[DatasetRow]) -> Comparison:
 
 def exit_code(comparison: Comparison, strict: bool) -> int:
     failing = comparison.missing or comparison.repeated or (strict and comparison.unnamed)
-    return 1 if failing else 0
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 
 def render_text(

@@ -1,0 +1,9 @@
+"""The command's exit codes, one place for every command."""
+
+from __future__ import annotations
+
+#: Nothing to report (warnings allowed); findings (errors, failed units, missing entries);
+#: usage, unreadable input, key, authentication, connection or internal errors.
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+#: Stopped with Ctrl-C: 128 + SIGINT, as shells report it.
+EXIT_INTERRUPTED = 130
