@@ -111,7 +111,33 @@ def lint_file(
     extra: Sequence[ExtraCheck] = (),
 ) -> FileResult:
     """Lint a file by name ('-' for standard input)."""
-    return lint_document(load_file(path, format), settings, extra)
+    if source_format(path, format) == "csv" or extra:
+        return lint_document(load_file(path, format), settings, extra)
+    from encord_manifest.sources.json_source import load_json_text
+
+    size, text, findings = _read_text(path, bom_is_finding=True)
+    name = "<stdin>" if path == "-" else path
+    if text is not None and not findings:
+        in_parts = _lint_in_parts(name, text, size, settings)
+        if in_parts is not None:
+            return in_parts
+    reread = None if path == "-" else lambda: _read_text(path, True)[1]
+    return lint_document(load_json_text(name, text, size, findings, reread), settings)
+
+
+def _lint_in_parts(path: str, text: str, size: int, settings: LintSettings) -> FileResult | None:
+    """A large JSON manifest linted by two processes (``shards``); None: lint it whole."""
+    from encord_manifest import shards
+    from encord_manifest.sources.json_source import has_lone_surrogate
+
+    if len(text) < shards.MIN_CHARACTERS or has_lone_surrogate(text):
+        return None
+    try:
+        found = shards.lint_in_parts(text, size, settings)
+    except shards.NotSplit:
+        return None
+    document = Document(path, "json", size, None, None)
+    return FileResult(path, _diagnostics(document, found, dict(settings.severities)))
 
 
 #: A check beyond the offline rules (the remote checks): the manifest's data -> findings.
@@ -125,7 +151,7 @@ def lint_document(
     if document.data is not None:
         from encord_manifest.schema import validate
 
-        with _collector_paused():
+        with collector_paused():
             findings.extend(validate(document.data))
             view = ManifestView(document.data, document.size, document.rows_dropped)
             for check in family_checks():
@@ -139,7 +165,7 @@ def lint_document(
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Rules build millions of small lists and tuples, none of them in a reference cycle;
     left on, the cycle collector keeps re-traversing the large column lists (measured: a
     third of the rule time on a 1M-entry manifest)."""

@@ -29,6 +29,12 @@ if TYPE_CHECKING:
 Origin = Literal["source", "schema", "rules", "remote"]
 ExampleFormat = Literal["json", "csv"]
 CheckFunction = Callable[["ManifestView", "LintSettings"], Iterator[Finding]]
+#: What a family's check looks at. "entries": the entries and their lists, so that a large
+#: manifest can be checked in parts (``encord_manifest.shards``), each part alone; the few
+#: comparisons between entries of different parts (repeated URLs and titles, clientMetadata
+#: types) are made there from each part's summary. "document": what only the whole manifest
+#: has (counts, the file size, top-level keys side by side), checked once per file.
+Scope = Literal["entries", "document"]
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,7 @@ class Rule:
 
 
 _REGISTRY: dict[str, Rule] = {}
-_CHECKS: list[CheckFunction] = []
+_CHECKS: list[tuple[Scope, CheckFunction]] = []
 
 _FAMILY_MODULES = (
     "source",
@@ -99,10 +105,14 @@ def register(
     return code
 
 
-def family_check(function: CheckFunction) -> CheckFunction:
+def family_check(scope: Scope) -> Callable[[CheckFunction], CheckFunction]:
     """Mark a family module's ``check`` to be run on every document."""
-    _CHECKS.append(function)
-    return function
+
+    def mark(function: CheckFunction) -> CheckFunction:
+        _CHECKS.append((scope, function))
+        return function
+
+    return mark
 
 
 _families_loaded = False
@@ -130,9 +140,10 @@ def get_rule(code: str) -> Rule:
     return all_rules()[code]
 
 
-def family_checks() -> list[CheckFunction]:
+def family_checks(scope: Scope | None = None) -> list[CheckFunction]:
+    """Every family's check, or those of one scope."""
     all_rules()
-    return list(_CHECKS)
+    return [function for marked, function in _CHECKS if scope in (None, marked)]
 
 
 def _dedent(text: str) -> str:

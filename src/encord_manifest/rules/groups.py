@@ -140,7 +140,7 @@ TIFF_IN_SEQUENCE = register(
 )
 
 
-@family_check
+@family_check("entries")
 def check(view: ManifestView, settings: LintSettings) -> Iterator[Finding]:
     for list_key in spec.GROUP_KEYS:
         table = view.groups(list_key)

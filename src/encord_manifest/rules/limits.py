@@ -69,7 +69,7 @@ LARGE_FILE = register(
 )
 
 
-@family_check
+@family_check("document")
 def check(view: ManifestView, settings: LintSettings) -> Iterator[Finding]:
     urls, entries = view.url_count, view.entry_count
     if urls > spec.MAX_URLS_PER_FILE:

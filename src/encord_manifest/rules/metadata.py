@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import compress, count
 from typing import Any
 
 from encord_manifest import spec
@@ -130,7 +131,7 @@ _JSON_TYPE = {
 }
 
 
-@family_check
+@family_check("entries")
 def check(view: ManifestView, settings: LintSettings) -> Iterator[Finding]:
     for list_key, metadata_key in spec.METADATA_KEY.items():
         for index, metadata in _present(view, list_key, metadata_key):
@@ -140,8 +141,9 @@ def check(view: ManifestView, settings: LintSettings) -> Iterator[Finding]:
 
 def _present(view: ManifestView, list_key: str, field: str) -> list[tuple[int, dict[str, Any]]]:
     """(entry index, value) of the entries that hold a non-empty object under ``field``."""
-    values = [entry.get(field) if type(entry) is dict else None for entry in view.entries(list_key)]
-    return [(i, value) for i, value in enumerate(values) if value and type(value) is dict]
+    values = view.field_values(list_key, field)
+    # Most entries have no such field: only the present (truthy) values are looked at.
+    return [(i, values[i]) for i in compress(count(), values) if type(values[i]) is dict]
 
 
 def _camel_case(metadata: dict[str, Any], pointer: Pointer) -> Iterator[Finding]:
@@ -158,19 +160,31 @@ def _camel_case(metadata: dict[str, Any], pointer: Pointer) -> Iterator[Finding]
             )
 
 
-def _client_metadata_types(view: ManifestView) -> Iterator[Finding]:
-    present = {key: _present(view, key, "clientMetadata") for key in spec.ENTRY_KEYS}
-    # Fast test: the set of (key, Python type) pairs, gathered by C-level zips.
+def client_metadata_kinds(view: ManifestView) -> dict[str, set[str]]:
+    """The JSON types each clientMetadata key holds anywhere in the manifest (null aside).
+
+    More than one type for a key is a finding (C-level zips gather the pairs; the places are
+    looked for only then). Parts of a manifest checked apart compare these (``shards``).
+    """
+    cached = view.memo.get("client_metadata_kinds")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     pairs: set[tuple[str, type]] = set()
-    for found in present.values():
-        for _, metadata in found:
+    for list_key in spec.ENTRY_KEYS:
+        for _, metadata in _present(view, list_key, "clientMetadata"):
             pairs.update(zip(metadata, map(type, metadata.values()), strict=True))
     kinds: dict[str, set[str]] = {}
     for name, python_type in pairs:
         if python_type in _JSON_TYPE:
             kinds.setdefault(name, set()).add(_JSON_TYPE[python_type])
-    if all(len(k) == 1 for k in kinds.values()):
+    view.memo["client_metadata_kinds"] = kinds
+    return kinds
+
+
+def _client_metadata_types(view: ManifestView) -> Iterator[Finding]:
+    if all(len(k) == 1 for k in client_metadata_kinds(view).values()):
         return
+    present = {key: _present(view, key, "clientMetadata") for key in spec.ENTRY_KEYS}
     first_use: dict[str, tuple[str, Pointer]] = {}
     for list_key, found in present.items():
         for index, metadata in found:

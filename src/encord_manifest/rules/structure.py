@@ -156,7 +156,7 @@ UPSERT_WITHOUT_SKIP = register(
 )
 
 
-@family_check
+@family_check("document")
 def check(view: ManifestView, settings: LintSettings) -> Iterator[Finding]:
     if not view.is_object:
         return  # S100 already says it all

@@ -57,7 +57,7 @@ TITLE_WITHOUT_EXTENSION = register(
 _HAS_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 
 
-@family_check
+@family_check("entries")
 def check(view: ManifestView, settings: LintSettings) -> Iterator[Finding]:
     for list_key in spec.ENTRY_KEYS:
         titles = view.titles(list_key)

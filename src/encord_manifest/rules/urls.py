@@ -332,7 +332,7 @@ def _article(noun: str) -> str:
 _CHUNK = 250_000
 
 
-@family_check
+@family_check("entries")
 def check(view: ManifestView, settings: LintSettings) -> Iterator[Finding]:
     for list_key in spec.ENTRY_KEYS:
         column = view.urls(list_key)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import chain, repeat
+from itertools import chain, compress, count, repeat
 from typing import Any
 
 from encord_manifest import spec
@@ -42,13 +42,26 @@ class Column:
 
 
 class ManifestView:
-    def __init__(self, data: Any, size: int = 0, rows_dropped: bool = False) -> None:
+    def __init__(
+        self,
+        data: Any,
+        size: int = 0,
+        rows_dropped: bool = False,
+        counts: tuple[int, int] | None = None,
+    ) -> None:
         #: Size of the source file in bytes.
         self.size = size
         #: The source had rows it could not make entries of (already reported by the source).
         self.rows_dropped = rows_dropped
         self.is_object = isinstance(data, dict)
         self.data: dict[str, Any] = data if isinstance(data, dict) else {}
+        self._field_values: dict[tuple[str, str], list[Any]] = {}
+        #: What a family works out once and something else asks for again (``shards``).
+        self.memo: dict[str, Any] = {}
+        if counts is not None:
+            # The top level of a manifest checked in parts (``shards``): its entries are in
+            # the parts; the document-scope rules see their totals.
+            self.entry_count, self.url_count = counts
 
     def entries(self, list_key: str) -> list[Any]:
         value = self.data.get(list_key)
@@ -82,22 +95,29 @@ class ManifestView:
     def _title_columns(self) -> dict[str, Column]:
         return {key: self._field_column(key, "title") for key in spec.ENTRY_KEYS}
 
+    def field_values(self, list_key: str, field: str) -> list[Any]:
+        """The value of ``field`` in each entry of the list: None where it is absent (or the
+        entry is not an object). Looked up once per list and field, by C-level maps."""
+        found = self._field_values.get((list_key, field))
+        if found is None:
+            entries = self.entries(list_key)
+            try:
+                found = list(map(dict.get, entries, repeat(field)))
+            except TypeError:  # an entry that is not an object
+                found = [entry.get(field) if type(entry) is dict else None for entry in entries]
+            self._field_values[(list_key, field)] = found
+        return found
+
     def _field_column(self, list_key: str, field: str) -> Column:
-        entries = self.entries(list_key)
-        try:
-            # The common case: every entry is an object with a string in that field.
-            values = [entry[field] for entry in entries]
-            if all(type(value) is str for value in values):
-                return Column(list_key, values, None, None, field)
-        except (KeyError, TypeError):
-            pass
-        values, owners = [], []
-        for index, entry in enumerate(entries):
-            value = entry.get(field) if isinstance(entry, dict) else None
-            if isinstance(value, str):
-                values.append(value)
-                owners.append(index)
-        return Column(list_key, values, owners, None, field)
+        values = self.field_values(list_key, field)
+        # The common case: every entry has a string in that field (URLs), or none has (titles).
+        types = set(map(type, values))
+        if types <= {str}:
+            return Column(list_key, values, None, None, field)
+        if types == {type(None)}:
+            return Column(list_key, [], [], None, field)
+        owners = list(compress(count(), map(operator.is_, map(type, values), repeat(str))))
+        return Column(list_key, list(map(values.__getitem__, owners)), owners, None, field)
 
     def groups(self, list_key: str) -> GroupTable:
         """The files of every group or series entry, in numeric order of their keys."""
