@@ -1,0 +1,317 @@
+"""A large JSON manifest is linted in two parts by two processes (``shards``): never a
+different report from the whole-file lint, only a faster one when there is nothing to locate.
+
+Here the parts start at any size and pieces are a few hundred characters, so small manifests
+exercise every path: the cut, the pieces, the list's end inside a piece, the fallbacks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from encord_manifest import linter, shards
+from encord_manifest.linter import FileResult, lint_document, lint_file, load_file
+from encord_manifest.settings import LintSettings
+from tests.helpers import EXAMPLES, INVALID, VALID
+
+_B = "https://bucket.s3.eu-central-1.amazonaws.com"
+
+
+@pytest.fixture(autouse=True)
+def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shards, "MIN_CHARACTERS", 0)
+    monkeypatch.setattr(shards, "PIECE_CHARACTERS", 300)
+
+
+@pytest.fixture
+def parts_taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """One flag per lint_file call: whether the two-part path gave the result."""
+    taken: list[bool] = []
+    original = linter._lint_in_parts
+
+    def spy(*args: Any) -> FileResult | None:
+        result = original(*args)
+        taken.append(result is not None)
+        return result
+
+    monkeypatch.setattr(linter, "_lint_in_parts", spy)
+    return taken
+
+
+def whole_and_parts(path: Path, lint_settings: LintSettings | None = None) -> tuple[Any, Any]:
+    """The diagnostics of the ordinary lint and of lint_file (which may go in parts)."""
+    lint_settings = lint_settings or LintSettings()
+    whole = lint_document(load_file(str(path)), lint_settings).diagnostics
+    return whole, lint_file(str(path), lint_settings).diagnostics
+
+
+def _image(n: int, **extra: Any) -> dict[str, Any]:
+    return {"objectUrl": f"{_B}/images/img_{n:05}.jpg", **extra}
+
+
+def _group(n: int, files: int) -> dict[str, Any]:
+    urls = {f"objectUrl_{i}": f"{_B}/groups/g{n}/frame_{i:03}.png" for i in range(files)}
+    return {"title": f"group_{n}", "createVideo": False, **urls}
+
+
+def _series(n: int, files: int) -> dict[str, Any]:
+    urls = {f"objectUrl_{i}": f"{_B}/dicom/s{n}/IM{i:05}" for i in range(files)}
+    return {"title": f"series_{n}", **urls}
+
+
+def clean_manifest(images: int = 120) -> dict[str, Any]:
+    return {
+        "videos": [{"objectUrl": f"{_B}/videos/clip_{n}.mp4"} for n in range(5)],
+        "images": [
+            _image(n, clientMetadata={"site": "berlin", "batch": n}) if n % 3 == 0 else _image(n)
+            for n in range(images)
+        ],
+        "image_groups": [_group(n, 3 + n % 5) for n in range(20)],
+        "dicom_series": [_series(n, 1 + n % 7) for n in range(20)],
+    }
+
+
+def write(path: Path, manifest: Any, indent: int | str | None = 2) -> Path:
+    path.write_text(json.dumps(manifest, indent=indent), encoding="utf-8")
+    return path
+
+
+def test_a_clean_manifest_is_linted_in_parts(tmp_path: Path, parts_taken: list[bool]) -> None:
+    for indent in (2, None, "\t"):
+        path = write(tmp_path / "clean.json", clean_manifest(), indent)
+        whole, in_parts = whole_and_parts(path)
+        assert in_parts == whole == []
+    assert parts_taken == [True, True, True]
+
+
+def test_document_findings_come_from_the_combined_counts(
+    tmp_path: Path, parts_taken: list[bool]
+) -> None:
+    path = write(tmp_path / "many.json", clean_manifest())
+    whole, in_parts = whole_and_parts(path, LintSettings(max_entries=100, max_file_bytes=1000))
+    assert parts_taken == [True]
+    assert [(d.code, d.message) for d in in_parts] == [
+        ("L603", "165 entries; plans allow up to 100 items per upload"),
+        ("L604", f"file is {path.stat().st_size / 1e6:,.1f} MB; plans allow manifests up to 0 MB"),
+    ]
+    assert in_parts == whole
+
+
+def test_a_document_finding_with_a_place_is_reported_by_the_whole_lint(
+    tmp_path: Path, parts_taken: list[bool]
+) -> None:
+    """Findings that need a place in the text (here S109 at its key) come from the whole lint."""
+    manifest = {"upsert_metadata": True, **clean_manifest()}
+    whole, in_parts = whole_and_parts(write(tmp_path / "upsert.json", manifest))
+    assert parts_taken == [False]
+    assert [d.code for d in in_parts] == ["S109"] and in_parts == whole
+
+
+def _straddling(tmp_path: Path, change: Any, marker: str) -> tuple[list[Any], list[Any]]:
+    """The reports of a manifest where ``marker`` is written once before the cut and once after."""
+    manifest = clean_manifest()
+    change(manifest)
+    path = write(tmp_path / "straddling.json", manifest)
+    text = path.read_text(encoding="utf-8")
+    cut = shards.find_cut(text)
+    assert text.index(marker) < cut.first_end < text.rindex(marker)
+    return whole_and_parts(path)
+
+
+@pytest.mark.parametrize(
+    ("change", "marker", "code"),
+    [
+        (
+            lambda m: m["images"][0].update(objectUrl=m["image_groups"][-1]["objectUrl_0"]),
+            "frame_000.png",
+            "U307",
+        ),
+        (
+            lambda m: m["image_groups"][-1].update(title=m["image_groups"][0]["title"]),
+            '"group_0"',
+            "T402",
+        ),
+        (
+            lambda m: m["dicom_series"][-1].update(clientMetadata={"batch": "seven"}),
+            '"batch"',
+            "M205",
+        ),
+    ],
+    ids=["url", "title", "metadata-type"],
+)
+def test_what_repeats_across_the_parts_is_reported_by_the_whole_lint(
+    tmp_path: Path, parts_taken: list[bool], change: Any, marker: str, code: str
+) -> None:
+    whole, in_parts = _straddling(tmp_path, change, marker)
+    assert [d.code for d in in_parts] == [code, code][: len(in_parts)] and in_parts
+    assert in_parts == whole
+    assert parts_taken == [False]
+
+
+def test_a_top_level_key_in_both_parts_is_a_repeated_key(
+    tmp_path: Path, parts_taken: list[bool]
+) -> None:
+    manifest = clean_manifest()
+    text = json.dumps(manifest, indent=2)
+    path = tmp_path / "repeated.json"
+    # "videos" once more at the end: the second part sees the key the first part has.
+    path.write_text(text[:-2] + ',\n  "videos": []\n}', encoding="utf-8")
+    whole, in_parts = whole_and_parts(path)
+    assert parts_taken == [False]
+    assert [d.code for d in in_parts] == ["F003", "F003"] and in_parts == whole
+
+
+def test_findings_in_a_part_are_reported_by_the_whole_lint(
+    tmp_path: Path, parts_taken: list[bool]
+) -> None:
+    manifest = clean_manifest()
+    manifest["dicom_series"][-1]["objectUrl_0"] = "<https://b/x>"
+    manifest["images"][3]["objectUrl"] = "s3://b/a.jpg"
+    whole, in_parts = whole_and_parts(write(tmp_path / "bad.json", manifest))
+    assert parts_taken == [False]
+    assert {"U302", "U303"} <= {d.code for d in in_parts} and in_parts == whole
+
+
+def test_text_that_looks_like_a_place_between_entries(
+    tmp_path: Path, parts_taken: list[bool]
+) -> None:
+    """'}, {' in strings and in lists of objects inside metadata: the guessed cut is proved
+    or refused, never believed."""
+    decoy = 'x"}, {"objectUrl": "y'
+    manifest = {
+        "images": [
+            _image(n, clientMetadata={"note": decoy * 20, "boxes": [{"a": n}, {"b": n}] * 10})
+            for n in range(60)
+        ]
+    }
+    for indent in (2, None):
+        whole, in_parts = whole_and_parts(write(tmp_path / "decoy.json", manifest, indent))
+        assert in_parts == whole == []
+    assert len(parts_taken) == 2
+
+
+@pytest.mark.parametrize("part", [shards.parse_first, shards.parse_second])
+def test_a_cut_inside_a_string_is_refused(part: Any) -> None:
+    text = json.dumps({"images": [_image(0, clientMetadata={"note": "a}, {b"}), _image(1)]})
+    inside = shards.Cut("images", text.index("}, {b") + 1, text.index("{b"))
+    with pytest.raises(shards.NotSplit):
+        part(text, inside, 50)
+
+
+def test_a_failing_child_means_the_whole_file_is_linted(
+    tmp_path: Path, parts_taken: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = shards.check_part
+
+    def fail_in_the_child(*args: Any, to_send: bool = False) -> shards.Summary:
+        if to_send:
+            raise MemoryError("the child ran out")
+        return original(*args)
+
+    monkeypatch.setattr(shards, "check_part", fail_in_the_child)
+    whole, in_parts = whole_and_parts(write(tmp_path / "clean.json", clean_manifest()))
+    assert parts_taken == [False] and in_parts == whole == []
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # the child was waited for
+
+
+def test_no_fork_while_other_threads_run(tmp_path: Path, parts_taken: list[bool]) -> None:
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        whole, in_parts = whole_and_parts(write(tmp_path / "clean.json", clean_manifest()))
+    finally:
+        stop.set()
+        other.join()
+    assert parts_taken == [False] and in_parts == whole == []
+
+
+def _fixtures() -> Iterator[Path]:
+    yield from VALID + INVALID + EXAMPLES
+
+
+@pytest.mark.parametrize("fixture", list(_fixtures()), ids=lambda p: p.name)
+def test_every_fixture_is_reported_alike(fixture: Path) -> None:
+    whole, in_parts = whole_and_parts(fixture)
+    assert in_parts == whole
+
+
+# --- any manifest --------------------------------------------------------------------------
+
+_urls = st.sampled_from([f"{_B}/a/{n}.jpg" for n in range(40)] + ["s3://b/x.jpg", f"{_B}/v.mp4"])
+_titles = st.sampled_from([None, "t.jpg", "u.jpg", "v"])
+_metadata = st.dictionaries(
+    st.sampled_from(["site", "batch", "note"]),
+    st.one_of(st.integers(0, 3), st.sampled_from(["a", "}, {", "[", '"images": ['])),
+    max_size=2,
+)
+
+
+@st.composite
+def _entry(draw: st.DrawFn) -> dict[str, Any]:
+    entry: dict[str, Any] = {"objectUrl": draw(_urls)}
+    title = draw(_titles)
+    if title is not None:
+        entry["title"] = title
+    metadata = draw(_metadata)
+    if metadata:
+        entry["clientMetadata"] = metadata
+    return entry
+
+
+_manifests = st.fixed_dictionaries(
+    {"images": st.lists(_entry(), min_size=2, max_size=30)},
+    optional={
+        "videos": st.lists(st.builds(lambda n: {"objectUrl": f"{_B}/c{n}.mp4"}, st.integers(0, 9))),
+        "skip_duplicate_urls": st.booleans(),
+    },
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(manifest=_manifests, indent=st.sampled_from([None, 0, 2]))
+def test_any_manifest_is_reported_alike(
+    tmp_path: Path, manifest: dict[str, Any], indent: int | None
+) -> None:
+    path = write(tmp_path / "any.json", manifest, indent)
+    whole, in_parts = whole_and_parts(path)
+    assert in_parts == whole
+
+
+@settings(max_examples=60, deadline=None)
+@given(manifest=_manifests, indent=st.sampled_from([None, 2]))
+def test_the_two_parts_make_the_whole(manifest: dict[str, Any], indent: int | None) -> None:
+    text = json.dumps(manifest, indent=indent)
+    try:
+        cut = shards.find_cut(text)
+        first, repeated_first = shards.parse_first(text, cut, piece=50)
+        second, repeated_second = shards.parse_second(text, cut, piece=50)
+    except shards.NotSplit:
+        return
+    assert not repeated_first and not repeated_second
+    combined = {**first, **second, cut.list_key: first[cut.list_key] + second[cut.list_key]}
+    assert combined == manifest
+    assert list(combined) == list(manifest)
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_the_parts_of_a_manifest_make_it_whole(indent: int | None) -> None:
+    manifest = clean_manifest()
+    text = json.dumps(manifest, indent=indent)
+    cut = shards.find_cut(text)
+    first, _ = shards.parse_first(text, cut, piece=50)
+    second, _ = shards.parse_second(text, cut, piece=50)
+    assert len(first[cut.list_key]) > 0 and len(second[cut.list_key]) > 0
+    assert {**first, **second, cut.list_key: first[cut.list_key] + second[cut.list_key]} == manifest
