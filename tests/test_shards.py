@@ -38,8 +38,8 @@ def parts_taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     taken: list[bool] = []
     original = linter._lint_in_parts
 
-    def spy(*args: Any) -> FileResult | None:
-        result = original(*args)
+    def spy(*args: Any, **kwargs: Any) -> FileResult | None:
+        result = original(*args, **kwargs)
         taken.append(result is not None)
         return result
 

@@ -297,20 +297,28 @@ def _meet(first: Collection[int], second: Collection[int]) -> bool:
 
 
 def lint_in_parts(
-    text: str, size: int, settings: LintSettings, piece: int | None = None
+    held: list[str],
+    size: int,
+    settings: LintSettings,
+    piece: int | None = None,
+    keep_text: bool = False,
 ) -> list[Finding]:
-    """The document-scope findings of a manifest whose parts are clean; NotSplit otherwise."""
+    """The document-scope findings of a manifest whose parts are clean; NotSplit otherwise.
+
+    ``held`` holds the only reference to the text: each process empties it once its part is
+    parsed (this one not with ``keep_text``), so the text's memory is free for the rules.
+    """
     if not hasattr(os, "fork") or threading.active_count() > 1:
         raise NotSplit("no fork here (or other threads are running)")
     piece = piece or PIECE_CHARACTERS
-    cut = find_cut(text)
+    cut = find_cut(held[0])
     reader, writer = os.pipe()
     child = os.fork()
     if child == 0:  # pragma: no cover - the child's lines are measured in the child
-        _second_part(text, cut, size, settings, piece, writer)
+        _second_part(held, cut, size, settings, piece, writer)
     os.close(writer)
     try:
-        first = _first_part(text, cut, size, settings, piece)
+        first = _first_part(held, cut, size, settings, piece, keep_text)
         second = _receive(reader)
     except BaseException:
         os.kill(child, signal.SIGKILL)  # its work is of no use now
@@ -331,22 +339,27 @@ def lint_in_parts(
     return found
 
 
-def _first_part(text: str, cut: Cut, size: int, settings: LintSettings, piece: int) -> Summary:
+def _first_part(
+    held: list[str], cut: Cut, size: int, settings: LintSettings, piece: int, keep_text: bool
+) -> Summary:
     with collector_paused():
-        data, repeated = parse_first(text, cut, piece)
+        data, repeated = parse_first(held[0], cut, piece)
+        if not keep_text:
+            held.clear()
         if repeated:
             raise NotSplit("a repeated key")
         return check_part(data, cut, size, settings)
 
 
 def _second_part(  # pragma: no cover - runs in the child
-    text: str, cut: Cut, size: int, settings: LintSettings, piece: int, writer: int
+    held: list[str], cut: Cut, size: int, settings: LintSettings, piece: int, writer: int
 ) -> None:
     """The child: check the second part, send the summary (or None), and leave at once."""
     outcome: Summary | None = None
     try:
         with collector_paused():
-            data, repeated = parse_second(text, cut, piece)
+            data, repeated = parse_second(held[0], cut, piece)
+            held.clear()
             if not repeated:
                 outcome = check_part(data, cut, size, settings, to_send=True)
     except BaseException:  # whatever it is, the parent lints the whole file
