@@ -117,30 +117,23 @@ def lint_file(
 
     size, text, findings = _read_text(path, bom_is_finding=True)
     name = "<stdin>" if path == "-" else path
-    reread = None if path == "-" else lambda: _read_text(path, True)[1]
     if text is not None and not findings:
-        # The text is handed over, not shared: linting in parts lets it go once both parts
-        # are parsed (500 MB less while the rules run); standard input, read once, is kept.
-        held = [text]
-        del text
-        in_parts = _lint_in_parts(name, held, size, settings, keep_text=reread is None)
+        in_parts = _lint_in_parts(name, text, size, settings)
         if in_parts is not None:
             return in_parts
-        text = held[0] if held else reread()  # type: ignore[misc]
+    reread = None if path == "-" else lambda: _read_text(path, True)[1]
     return lint_document(load_json_text(name, text, size, findings, reread), settings)
 
 
-def _lint_in_parts(
-    path: str, held: list[str], size: int, settings: LintSettings, keep_text: bool
-) -> FileResult | None:
+def _lint_in_parts(path: str, text: str, size: int, settings: LintSettings) -> FileResult | None:
     """A large JSON manifest linted by two processes (``shards``); None: lint it whole."""
     from encord_manifest import shards
     from encord_manifest.sources.json_source import has_lone_surrogate
 
-    if len(held[0]) < shards.MIN_CHARACTERS or has_lone_surrogate(held[0]):
+    if len(text) < shards.MIN_CHARACTERS or has_lone_surrogate(text):
         return None
     try:
-        found = shards.lint_in_parts(held, size, settings, keep_text=keep_text)
+        found = shards.lint_in_parts(text, size, settings)
     except shards.NotSplit:
         return None
     document = Document(path, "json", size, None, None)

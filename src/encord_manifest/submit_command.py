@@ -60,7 +60,8 @@ class Waiting:
 
 @dataclass(frozen=True)
 class Destination:
-    """An existing target (``target``), or one to create with ``create`` as its title/name."""
+    """An existing target (its id in ``existing``), or one to create with ``create`` as its
+    title/name."""
 
     kind: Literal["dataset", "folder"]
     existing: str | None = None

@@ -106,7 +106,7 @@ def register(
 
 
 def family_check(scope: Scope) -> Callable[[CheckFunction], CheckFunction]:
-    """Mark a family module's ``check`` to be run on every document."""
+    """Mark a family module's ``check`` to be run on every document, with its scope."""
 
     def mark(function: CheckFunction) -> CheckFunction:
         _CHECKS.append((scope, function))

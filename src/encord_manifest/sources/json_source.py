@@ -104,8 +104,23 @@ class _NotJson(ValueError):
     """NaN, Infinity: accepted by Python's json module, not by JSON or Encord."""
 
 
-def _reject_constant(name: str) -> Any:
+def reject_constant(name: str) -> Any:
+    """The parser's ``parse_constant``: NaN and Infinity are errors."""
     raise _NotJson(name)
+
+
+class RepeatedKeys:
+    """The parser's ``object_pairs_hook`` (``build``): it sees every object's key/value pairs
+    before they become a dict, the one cheap moment to notice that an object repeats a key."""
+
+    def __init__(self) -> None:
+        self.seen = False
+
+    def build(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        built = dict(pairs)
+        if len(built) != len(pairs):
+            self.seen = True
+        return built
 
 
 def _parse(text: str) -> tuple[Any, bool] | Finding:
@@ -118,15 +133,7 @@ def _parse(text: str) -> tuple[Any, bool] | Finding:
     and positions are better, and it enforces what Python's parser lets through (NaN,
     nesting beyond 1024 levels).
     """
-    duplicates = False
-
-    def build_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        nonlocal duplicates
-        built = dict(pairs)
-        if len(built) != len(pairs):
-            duplicates = True
-        return built
-
+    repeated = RepeatedKeys()
     # The collector has nothing to free while a fresh tree is being built, and walking
     # millions of new containers again and again roughly doubles the load time. Once built,
     # the tree is frozen out of the collector's reach: otherwise its tens of millions of
@@ -135,14 +142,14 @@ def _parse(text: str) -> tuple[Any, bool] | Finding:
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        data = json.loads(text, object_pairs_hook=build_object, parse_constant=_reject_constant)
+        data = json.loads(text, object_pairs_hook=repeated.build, parse_constant=reject_constant)
     except (ValueError, RecursionError) as error:
         return _syntax_finding(text, error)
     finally:
         gc.freeze()
         if gc_was_enabled:
             gc.enable()
-    return data, duplicates
+    return data, repeated.seen
 
 
 def _syntax_finding(text: str, error: Exception) -> Finding:
