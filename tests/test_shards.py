@@ -207,21 +207,43 @@ def test_a_cut_inside_a_string_is_refused(part: Any) -> None:
         part(text, inside, 50)
 
 
+def _fail(*args: Any, **kwargs: Any) -> Any:
+    raise MemoryError("the child ran out")
+
+
+def _fail_to_send(self: shards.Part, to_send: bool = False, with_urls: bool = True) -> Any:
+    if to_send:
+        raise MemoryError("the child ran out")
+    return _summary(self, to_send, with_urls)
+
+
+_summary = shards.Part.summary
+
+
+@pytest.mark.parametrize(
+    ("where", "replacement"),
+    [
+        ("parse_first", _fail),  # the first child, at once
+        ("parse_second", _fail),  # the second child, at once
+        ("_receive_hashes", _fail),  # the first child, in the middle of its checks
+        ("Part.summary", _fail_to_send),  # the second child, once its URL hashes are sent
+    ],
+)
 def test_a_failing_child_means_the_whole_file_is_linted(
-    tmp_path: Path, parts_taken: list[bool], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    parts_taken: list[bool],
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+    replacement: Any,
 ) -> None:
-    original = shards.check_part
-
-    def fail_in_the_child(*args: Any, to_send: bool = False) -> shards.Summary:
-        if to_send:
-            raise MemoryError("the child ran out")
-        return original(*args)
-
-    monkeypatch.setattr(shards, "check_part", fail_in_the_child)
+    if where == "Part.summary":
+        monkeypatch.setattr(shards.Part, "summary", replacement)
+    else:
+        monkeypatch.setattr(shards, where, replacement)
     whole, in_parts = whole_and_parts(write(tmp_path / "clean.json", clean_manifest()))
     assert parts_taken == [False] and in_parts == whole == []
     with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # the child was waited for
+        os.waitpid(-1, os.WNOHANG)  # both children were waited for
 
 
 def test_no_fork_while_other_threads_run(tmp_path: Path, parts_taken: list[bool]) -> None:

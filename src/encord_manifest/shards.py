@@ -24,24 +24,27 @@ must arrive exactly there, between two entries of that list.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import os
 import pickle
 import re
+import select
 import signal
 import threading
 from array import array
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain
-from typing import Any
+from typing import Any, BinaryIO
 
 from encord_manifest import spec
 from encord_manifest.diagnostics import Finding
-from encord_manifest.linter import collector_paused
 from encord_manifest.rules import family_checks
 from encord_manifest.rules.metadata import client_metadata_kinds
+from encord_manifest.rules.urls import URL_HASHES
 from encord_manifest.rules.view import ManifestView
 from encord_manifest.settings import LintSettings
 from encord_manifest.sources.json_source import RepeatedKeys, reject_constant
@@ -51,6 +54,11 @@ MIN_CHARACTERS = 32_000_000
 #: Entries are parsed a piece of about this many characters at a time: large enough that the
 #: C parser does the work, small enough that the copy of a piece costs little memory.
 PIECE_CHARACTERS = 16_000_000
+
+#: How the work is estimated (``_place_of_share``): so many samples of so many characters.
+_SAMPLES = 256
+_SAMPLE_CHARACTERS = 32_768
+_QUOTE_WEIGHT = 2.5
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 #: Between two entries: the first one's closing brace, a comma, the next one's opening brace.
@@ -89,13 +97,36 @@ class Summary:
     metadata_kinds: dict[str, set[str]] = field(default_factory=dict)
 
 
-def find_cut(text: str) -> Cut:
-    """A guessed place to cut (see the module's documentation)."""
-    between = _BETWEEN_ENTRIES.search(text, len(text) // 2)
+def find_cut(text: str, share: float = 0.5) -> Cut:
+    """A guessed place to cut (see the module's documentation), about ``share`` of the work
+    into the text."""
+    between = _BETWEEN_ENTRIES.search(text, _place_of_share(text, share))
     if between is None:
         raise NotSplit("no place between two entries after the middle")
     first_end, second_start = between.start() + 1, between.end()
     return Cut(_list_key_before(text, first_end), first_end, second_start)
+
+
+def _place_of_share(text: str, share: float) -> int:
+    """The offset before which about ``share`` of the parsing and checking work lies.
+
+    That work follows the strings, not the characters: an image entry is a few short strings,
+    a DICOM series mostly long URLs, and the lists of one manifest differ a lot (measured at 1M
+    entries: cut at the middle character, the first part had 57% of the strings and took 1.3x
+    the second's time). Quotes are counted in samples spread evenly over the text.
+    """
+    stride = len(text) / _SAMPLES
+    weights = [
+        _SAMPLE_CHARACTERS
+        + _QUOTE_WEIGHT * text.count('"', int(i * stride), int(i * stride) + _SAMPLE_CHARACTERS)
+        for i in range(_SAMPLES)
+    ]
+    remaining = share * sum(weights)
+    for i, weight in enumerate(weights):
+        if remaining <= weight:
+            return int((i + remaining / weight) * stride)
+        remaining -= weight
+    return len(text)
 
 
 #: The key of an entry list, just before its opening bracket.
@@ -243,29 +274,61 @@ def parse_second(text: str, cut: Cut, piece: int = PIECE_CHARACTERS) -> tuple[di
         data[key], pos = parser.value(pos)
 
 
+class Part:
+    """One part's checks: the schema and the entry-scope rule families, and its summary.
+
+    The URL hashes are made first: the repeated-URL rule counts with their set, and the other
+    part can be compared with it while the rules still run (``_first_child``). Set and array
+    are both made from a list: faster than either from the hashes as they come (measured:
+    0.55 s against 0.75 s for 2.2M URLs).
+    """
+
+    def __init__(self, data: dict[str, Any], cut: Cut, size: int, settings: LintSettings) -> None:
+        self.data, self.cut, self.settings = data, cut, settings
+        self.view = ManifestView(data, size)
+        urls = chain.from_iterable(self.view.urls(key).values for key in spec.ENTRY_KEYS)
+        self.url_hash_list = list(map(hash, urls))
+        self.url_hashes = set(self.url_hash_list)
+        self.view.memo[URL_HASHES] = self.url_hashes
+
+    def check(self, between: Callable[[], None] = lambda: None) -> None:
+        """NotSplit when anything is found; ``between`` runs after each family of checks."""
+        from encord_manifest.schema import validate
+
+        checks: list[Callable[[], Iterable[Finding]]] = [partial(validate, self.data)]
+        checks += [partial(check, self.view, self.settings) for check in family_checks("entries")]
+        for run in checks:
+            for finding in run():
+                if finding.code not in self.settings.disabled:
+                    raise NotSplit("a part has findings")
+            between()
+
+    def summary(self, to_send: bool = False, with_urls: bool = True) -> Summary:
+        """Sets to look the other part's values up in; arrays to send (8 bytes a hash)."""
+        collect: Callable[[Iterable[int]], Collection[int]] = (
+            partial(array, "q") if to_send else set
+        )
+        urls: Collection[int] = ()
+        if with_urls:
+            urls = array("q", self.url_hash_list) if to_send else self.url_hashes
+        view = self.view
+        return Summary(
+            top_level={k: [] if k in spec.ENTRY_KEYS else v for k, v in self.data.items()},
+            entries=view.entry_count,
+            urls=view.url_count,
+            url_hashes=urls,
+            title_hashes=collect(map(hash, view.titles(self.cut.list_key).values)),
+            metadata_kinds=client_metadata_kinds(view),
+        )
+
+
 def check_part(
     data: dict[str, Any], cut: Cut, size: int, settings: LintSettings, to_send: bool = False
 ) -> Summary:
-    """The schema and the entry-scope rules on one part; NotSplit when anything is found."""
-    from encord_manifest.schema import validate
-
-    view = ManifestView(data, size)
-    findings: Iterator[Finding] = chain(
-        validate(data), *(check(view, settings) for check in family_checks("entries"))
-    )
-    for finding in findings:
-        if finding.code not in settings.disabled:
-            raise NotSplit("a part has findings")
-    urls = [view.urls(key).values for key in spec.ENTRY_KEYS]
-    collect: Callable[[Iterator[int]], Collection[int]] = partial(array, "q") if to_send else set
-    return Summary(
-        top_level={key: [] if key in spec.ENTRY_KEYS else value for key, value in data.items()},
-        entries=view.entry_count,
-        urls=view.url_count,
-        url_hashes=collect(map(hash, chain.from_iterable(urls))),
-        title_hashes=collect(map(hash, view.titles(cut.list_key).values)),
-        metadata_kinds=client_metadata_kinds(view),
-    )
+    """The summary of a part checked on its own; NotSplit when anything is found."""
+    part = Part(data, cut, size, settings)
+    part.check()
+    return part.summary(to_send)
 
 
 def combine(first: Summary, second: Summary, cut: Cut) -> tuple[dict[str, Any], tuple[int, int]]:
@@ -289,29 +352,18 @@ def _meet(first: Collection[int], second: Collection[int]) -> bool:
     return not (first if isinstance(first, set) else set(first)).isdisjoint(second)
 
 
+#: The share of the work given to the first part: its process also compares the two parts.
+FIRST_SHARE = 0.44
+
+
 def lint_in_parts(
     text: str, size: int, settings: LintSettings, piece: int | None = None
 ) -> list[Finding]:
     """The document-scope findings of a manifest whose parts are clean; NotSplit otherwise."""
     if not hasattr(os, "fork") or threading.active_count() > 1:
         raise NotSplit("no fork here (or other threads are running)")
-    piece = piece or PIECE_CHARACTERS
-    cut = find_cut(text)
-    reader, writer = os.pipe()
-    child = os.fork()
-    if child == 0:  # pragma: no cover - the child's lines are measured in the child
-        _second_part(text, cut, size, settings, piece, writer)
-    os.close(writer)
-    try:
-        first = _first_part(text, cut, size, settings, piece)
-        second = _receive(reader)
-    except BaseException:
-        os.kill(child, signal.SIGKILL)  # its work is of no use now
-        raise
-    finally:
-        os.close(reader)
-        os.waitpid(child, 0)
-    top_level, counts = combine(first, second, cut)
+    cut = find_cut(text, FIRST_SHARE)
+    top_level, counts = _combined_by_two_children(text, cut, size, settings, piece)
     view = ManifestView(top_level, size, counts=counts)
     found = [
         finding
@@ -324,41 +376,170 @@ def lint_in_parts(
     return found
 
 
-def _first_part(text: str, cut: Cut, size: int, settings: LintSettings, piece: int) -> Summary:
-    with collector_paused():
-        data, repeated = parse_first(text, cut, piece)
-        if repeated:
-            raise NotSplit("a repeated key")
-        return check_part(data, cut, size, settings)
+def _combined_by_two_children(
+    text: str, cut: Cut, size: int, settings: LintSettings, piece: int | None
+) -> tuple[dict[str, Any], tuple[int, int]]:
+    """Each part checked by a child of its own; the first child also combines the two.
 
-
-def _second_part(  # pragma: no cover - runs in the child
-    text: str, cut: Cut, size: int, settings: LintSettings, piece: int, writer: int
-) -> None:
-    """The child: check the second part, send the summary (or None), and leave at once."""
-    outcome: Summary | None = None
+    Neither tree is ever built here, so none is torn down here either (measured: a third of
+    a second for half of a 1M-entry tree): the children leave with ``os._exit``. The second
+    child says at once whether its part is clean, so a finding there stops the first child
+    without waiting for it; then it hands its summary to the first child.
+    """
+    piece = piece or PIECE_CHARACTERS
+    verdict_read, verdict_write = os.pipe()  # first child -> here: the combined parts
+    status_read, status_write = os.pipe()  # second child -> here: one byte, b"1" when clean
+    summary_read, summary_write = os.pipe()  # second child -> first child: its summary
+    children: list[int] = []
     try:
-        with collector_paused():
-            data, repeated = parse_second(text, cut, piece)
+        first = os.fork()
+        if first == 0:  # pragma: no cover - runs in the child
+            _close(verdict_read, status_read, status_write, summary_write)
+            _first_child(text, cut, size, settings, piece, summary_read, verdict_write)
+        children.append(first)
+        second = os.fork()
+        if second == 0:  # pragma: no cover - runs in the child
+            _close(verdict_read, verdict_write, status_read, summary_read)
+            _second_child(text, cut, size, settings, piece, status_write, summary_write)
+        children.append(second)
+        _close(verdict_write, status_write, summary_read, summary_write)
+        verdict_write = status_write = summary_read = summary_write = -1
+        return _await_verdict(verdict_read, status_read)
+    finally:
+        _close(verdict_read, verdict_write, status_read, status_write, summary_read, summary_write)
+        for child in children:
+            _end(child)
+
+
+def _close(*descriptors: int) -> None:
+    for descriptor in descriptors:
+        if descriptor >= 0:
+            os.close(descriptor)
+
+
+def _end(child: int) -> None:
+    """Stop a child if it still runs (its work is of no use now) and wait for it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(child, signal.SIGKILL)
+    os.waitpid(child, 0)
+
+
+def _await_verdict(verdict: int, status: int) -> tuple[dict[str, Any], tuple[int, int]]:
+    watched = [verdict, status]
+    while True:
+        ready, _, _ = select.select(watched, [], [])
+        if status in ready:
+            if os.read(status, 1) != b"1":
+                raise NotSplit("the second part has findings, or its check failed")
+            watched.remove(status)
+        if verdict in ready:
+            combined = _receive(verdict)
+            if combined is None:
+                raise NotSplit("the first part has findings, or the parts disagree")
+            return combined  # type: ignore[no-any-return]
+
+
+def _first_child(  # pragma: no cover - runs in the child
+    text: str, cut: Cut, size: int, settings: LintSettings, piece: int, summary: int, verdict: int
+) -> None:
+    """Check the first part and combine it with the second; send the combined top level.
+
+    The second child sends its URL hashes as soon as it has them, then its summary. They are
+    compared with this part's as soon as they are there, between two families of checks: the
+    second child's core is busy meanwhile, where comparing them at the end would leave it idle
+    (measured at 1M entries: 0.4 s).
+    """
+    combined = None
+    gc.disable()  # for good: see _send_and_leave
+    try:
+        with os.fdopen(summary, "rb") as pipe:
+            data, repeated = parse_first(text, cut, piece)
             if not repeated:
-                outcome = check_part(data, cut, size, settings, to_send=True)
-    except BaseException:  # whatever it is, the parent lints the whole file
+                part = Part(data, cut, size, settings)
+                compared = False
+
+                def compare(wait: bool = False) -> None:
+                    nonlocal compared
+                    if not compared and (wait or select.select([pipe], [], [], 0)[0]):
+                        compared = True
+                        if _meet(part.url_hashes, _receive_hashes(pipe)):
+                            raise NotSplit("a URL may be in both parts")
+
+                compare()
+                part.check(between=compare)
+                compare(wait=True)
+                theirs = _receive(pipe)
+                if isinstance(theirs, Summary):
+                    combined = combine(part.summary(), theirs, cut)
+    except BaseException:  # whatever it is, the whole file is linted instead
+        combined = None
+    _send_and_leave(verdict, combined)
+
+
+def _second_child(  # pragma: no cover - runs in the child
+    text: str, cut: Cut, size: int, settings: LintSettings, piece: int, status: int, summary: int
+) -> None:
+    """Check the second part, say whether it is clean, and hand its summary to the first child;
+    its URL hashes go first, by a thread of their own, while the checks run."""
+    outcome = None
+    sender = None
+    gc.disable()  # for good: see _send_and_leave
+    try:
+        data, repeated = parse_second(text, cut, piece)
+        if not repeated:
+            part = Part(data, cut, size, settings)
+            hashes = array("q", part.url_hash_list)
+            sender = threading.Thread(target=_send_hashes, args=(summary, hashes))
+            sender.start()
+            part.check()
+            outcome = part.summary(to_send=True, with_urls=False)
+    except BaseException:
         outcome = None
+    with contextlib.suppress(OSError):  # this process has gone; the summary write notices too
+        os.write(status, b"1" if outcome is not None else b"0")
+    if sender is not None:
+        sender.join()
+    _send_and_leave(summary, outcome)
+
+
+def _send_hashes(writer: int, hashes: array[int]) -> None:  # pragma: no cover - in the child
+    with contextlib.suppress(OSError):  # the first child has gone: nothing to send it
+        os.write(writer, len(hashes).to_bytes(8, "little"))
+        view = memoryview(hashes).cast("B")
+        while view:
+            view = view[os.write(writer, view) :]
+
+
+def _receive_hashes(pipe: BinaryIO) -> array[int]:  # pragma: no cover - in the child
+    count = int.from_bytes(pipe.read(8), "little")
+    hashes = array("q")
+    hashes.frombytes(pipe.read(8 * count))
+    if len(hashes) != count:
+        raise NotSplit("the second part's URL hashes did not all arrive")
+    return hashes
+
+
+def _send_and_leave(writer: int, outcome: Any) -> None:  # pragma: no cover - runs in the child
     try:
         with os.fdopen(writer, "wb") as pipe:
             pickle.dump(outcome, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            pipe.flush()
+    except BaseException:  # the reader is gone: its process no longer needs this
+        pass
     finally:
         # No clean-up of a tree that dies with the process, and none of the parent's exit
-        # handlers (test runners, atexit) either.
+        # handlers (test runners, atexit) either. The collector stays off to the end: once
+        # on, its first collection would walk every object of the part's tree, all of them
+        # still young (measured: 0.2 s at 1M entries), for nothing to free.
         os._exit(0)
 
 
-def _receive(reader: int) -> Summary:
-    with os.fdopen(reader, "rb", closefd=False) as pipe:
-        try:
-            outcome = pickle.load(pipe)
-        except (EOFError, pickle.UnpicklingError):
-            outcome = None
-    if not isinstance(outcome, Summary):
-        raise NotSplit("the second part was not checked")
-    return outcome
+def _receive(reader: int | BinaryIO) -> Any:
+    """What the other end sent; None when it sent nothing whole (it failed or was killed)."""
+    if isinstance(reader, int):
+        with os.fdopen(reader, "rb", closefd=False) as pipe:
+            return _receive(pipe)
+    try:
+        return pickle.load(reader)
+    except (EOFError, pickle.UnpicklingError):
+        return None

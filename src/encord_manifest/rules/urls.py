@@ -478,6 +478,21 @@ def _all_end_well(list_key: str, urls: list[str], joined: str) -> bool:
 _tallies: dict[str, dict[str, int]] = {}
 
 
+#: Every byte but the slash, the dot and the newline that joins a column.
+_NOT_SLASH_DOT_NEWLINE = bytes(c for c in range(256) if c not in b"/.\n")
+
+
+def _some_name_dotted(joined: str) -> bool:
+    """Whether a URL of a joined column has a dot after its last slash (or holds no slash).
+
+    With only slashes, dots and newlines left (a translate, in C at memory speed), such a URL's
+    line ends in a dot. Two method calls per URL decided this before: 0.45 s on 1.8M URLs,
+    this 0.05 s. (UTF-8 sequences hold no ASCII bytes, so other characters leave no trace.)
+    """
+    kept = joined.encode("utf-8", "surrogatepass").translate(None, _NOT_SLASH_DOT_NEWLINE)
+    return b".\n" in kept or kept.endswith(b".")
+
+
 def _extension_suspects(list_key: str, urls: list[str], joined: str) -> set[int]:
     if "?" in joined or "#" in joined:
         # A query string or fragment hides the end of the path: the exact check for all.
@@ -487,6 +502,8 @@ def _extension_suspects(list_key: str, urls: list[str], joined: str) -> set[int]
     # One C-level pass per test over the URLs; no Python-level work per URL.
     if list_key == "dicom_series":
         # No extension is fine for DICOM: suspect only a dot in the last path segment.
+        if not _some_name_dotted(joined):
+            return set()
         dotted = list(
             map(
                 operator.gt,
@@ -547,14 +564,26 @@ def _provider_findings(column: Column, provider: Provider) -> Iterator[Finding]:
 # --- duplicates across the whole manifest -----------------------------------------------
 
 
-def _duplicates(view: ManifestView) -> Iterator[Finding]:
-    columns = [view.urls(key) for key in spec.ENTRY_KEYS]
+#: ``ManifestView.memo`` key of the set of URL hashes, when the caller has built one: a
+#: manifest checked in parts (``shards``) needs it to compare its parts, and it serves here too.
+URL_HASHES = "url_hashes"
+
+
+def _all_distinct(view: ManifestView, columns: list[Column]) -> bool:
+    total = sum(len(column.values) for column in columns)
+    hashes: set[int] | None = view.memo.get(URL_HASHES)
+    if hashes is not None:
+        return len(hashes) == total  # equal URLs have equal hashes
     distinct: set[str] = set()
     for column in columns:
         distinct.update(column.values)
-    if len(distinct) == sum(len(column.values) for column in columns):
+    return len(distinct) == total
+
+
+def _duplicates(view: ManifestView) -> Iterator[Finding]:
+    columns = [view.urls(key) for key in spec.ENTRY_KEYS]
+    if _all_distinct(view, columns):
         return
-    del distinct
     # Counting runs in C; Python-level work is left for the repeated URLs only.
     counts: Counter[str] = Counter()
     for column in columns:
