@@ -28,7 +28,7 @@ _B = "https://bucket.s3.eu-central-1.amazonaws.com"
 
 @pytest.fixture(autouse=True)
 def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(shards, "MIN_CHARACTERS", 0)
+    monkeypatch.setattr(shards, "MIN_BYTES", 0)
     monkeypatch.setattr(shards, "PIECE_CHARACTERS", 300)
 
 
@@ -81,8 +81,13 @@ def clean_manifest(images: int = 120) -> dict[str, Any]:
 
 
 def write(path: Path, manifest: Any, indent: int | str | None = 2) -> Path:
-    path.write_text(json.dumps(manifest, indent=indent), encoding="utf-8")
+    path.write_bytes(_utf8(json.dumps(manifest, indent=indent, ensure_ascii=False)))
     return path
+
+
+def _utf8(text: str) -> bytes:
+    """UTF-8, where a lone surrogate (which it cannot hold) is written as a JSON escape."""
+    return text.encode("utf-8", "backslashreplace")
 
 
 def test_a_clean_manifest_is_linted_in_parts(tmp_path: Path, parts_taken: list[bool]) -> None:
@@ -121,9 +126,9 @@ def _straddling(tmp_path: Path, change: Any, marker: str) -> tuple[list[Any], li
     manifest = clean_manifest()
     change(manifest)
     path = write(tmp_path / "straddling.json", manifest)
-    text = path.read_text(encoding="utf-8")
-    cut = shards.find_cut(text)
-    assert text.index(marker) < cut.first_end < text.rindex(marker)
+    raw = path.read_bytes()
+    cut = shards.find_cut(raw, shards.FIRST_SHARE)
+    assert raw.index(marker.encode()) < cut.first_end < raw.rindex(marker.encode())
     return whole_and_parts(path)
 
 
@@ -136,8 +141,8 @@ def _straddling(tmp_path: Path, change: Any, marker: str) -> tuple[list[Any], li
             "U307",
         ),
         (
-            lambda m: m["image_groups"][-1].update(title=m["image_groups"][0]["title"]),
-            '"group_0"',
+            lambda m: [m["images"][i].update(title="twice.jpg") for i in (0, -1)],
+            '"twice.jpg"',
             "T402",
         ),
         (
@@ -258,6 +263,47 @@ def test_no_fork_while_other_threads_run(tmp_path: Path, parts_taken: list[bool]
     assert parts_taken == [False] and in_parts == whole == []
 
 
+def test_characters_of_several_bytes_before_and_after_the_cut(
+    tmp_path: Path, parts_taken: list[bool]
+) -> None:
+    """The cut is found in bytes; each part decodes its own, and counts in characters."""
+    manifest = clean_manifest()
+    for entry in manifest["images"] + manifest["dicom_series"]:
+        entry["clientMetadata"] = {"site": "Zürich 東京 🏥", "batch": 1}
+    whole, in_parts = whole_and_parts(write(tmp_path / "unicode.json", manifest))
+    assert parts_taken == [True] and in_parts == whole == []
+
+
+@pytest.mark.parametrize(
+    ("damage", "code"),
+    [
+        (lambda raw: raw[: len(raw) * 3 // 4] + b"\xff" + raw[len(raw) * 3 // 4 :], "F002"),
+        (lambda raw: raw.replace(b"s19/IM00005", b"s19/IM00005\\udc00"), "F002"),
+        (lambda raw: b"\xef\xbb\xbf" + raw, "F004"),
+    ],
+    ids=["invalid-utf8-in-the-second-part", "lone-surrogate-in-the-second-part", "bom"],
+)
+def test_what_the_bytes_hold_is_reported_by_the_whole_lint(
+    tmp_path: Path, parts_taken: list[bool], damage: Any, code: str
+) -> None:
+    path = write(tmp_path / "damaged.json", clean_manifest())
+    path.write_bytes(damage(path.read_bytes()))
+    whole, in_parts = whole_and_parts(path)
+    assert parts_taken == [False]
+    assert code in {d.code for d in in_parts} and in_parts == whole
+
+
+def test_standard_input_is_linted_whole(
+    parts_taken: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    raw = json.dumps(clean_manifest()).encode()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(raw)))
+    assert lint_file("-", LintSettings()).diagnostics == []
+    assert parts_taken == []
+
+
 def _fixtures() -> Iterator[Path]:
     yield from VALID + INVALID + EXAMPLES
 
@@ -274,7 +320,10 @@ _urls = st.sampled_from([f"{_B}/a/{n}.jpg" for n in range(40)] + ["s3://b/x.jpg"
 _titles = st.sampled_from([None, "t.jpg", "u.jpg", "v"])
 _metadata = st.dictionaries(
     st.sampled_from(["site", "batch", "note"]),
-    st.one_of(st.integers(0, 3), st.sampled_from(["a", "}, {", "[", '"images": ['])),
+    st.one_of(
+        st.integers(0, 3),
+        st.sampled_from(["a", "}, {", "[", '"images": [', "Zürich", "東京 🏥", "\ud83c"]),
+    ),
     max_size=2,
 )
 
@@ -312,14 +361,22 @@ def test_any_manifest_is_reported_alike(
     assert in_parts == whole
 
 
+def _parts(raw: bytes) -> tuple[dict[str, Any], bool, dict[str, Any], bool, shards.Cut]:
+    """Each part decoded and parsed from the file's bytes, as the two children do it."""
+    cut = shards.find_cut(raw)
+    first_text, first_cut = shards.first_text(raw, cut)
+    second_text, second_cut = shards.second_text(raw, cut)
+    first, repeated_first = shards.parse_first(first_text, first_cut, piece=50)
+    second, repeated_second = shards.parse_second(second_text, second_cut, piece=50)
+    return first, repeated_first, second, repeated_second, cut
+
+
 @settings(max_examples=60, deadline=None)
 @given(manifest=_manifests, indent=st.sampled_from([None, 2]))
 def test_the_two_parts_make_the_whole(manifest: dict[str, Any], indent: int | None) -> None:
-    text = json.dumps(manifest, indent=indent)
+    raw = _utf8(json.dumps(manifest, indent=indent, ensure_ascii=False))
     try:
-        cut = shards.find_cut(text)
-        first, repeated_first = shards.parse_first(text, cut, piece=50)
-        second, repeated_second = shards.parse_second(text, cut, piece=50)
+        first, repeated_first, second, repeated_second, cut = _parts(raw)
     except shards.NotSplit:
         return
     assert not repeated_first and not repeated_second
@@ -331,9 +388,6 @@ def test_the_two_parts_make_the_whole(manifest: dict[str, Any], indent: int | No
 @pytest.mark.parametrize("indent", [None, 2])
 def test_the_parts_of_a_manifest_make_it_whole(indent: int | None) -> None:
     manifest = clean_manifest()
-    text = json.dumps(manifest, indent=indent)
-    cut = shards.find_cut(text)
-    first, _ = shards.parse_first(text, cut, piece=50)
-    second, _ = shards.parse_second(text, cut, piece=50)
+    first, _, second, _, cut = _parts(json.dumps(manifest, indent=indent).encode())
     assert len(first[cut.list_key]) > 0 and len(second[cut.list_key]) > 0
     assert {**first, **second, cut.list_key: first[cut.list_key] + second[cut.list_key]} == manifest

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import mmap
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -113,28 +115,33 @@ def lint_file(
     """Lint a file by name ('-' for standard input)."""
     if source_format(path, format) == "csv" or extra:
         return lint_document(load_file(path, format), settings, extra)
-    from encord_manifest.sources.json_source import load_json_text
-
-    size, text, findings = _read_text(path, bom_is_finding=True)
-    name = "<stdin>" if path == "-" else path
-    if text is not None and not findings:
-        in_parts = _lint_in_parts(name, text, size, settings)
+    if path != "-":
+        in_parts = _lint_in_parts(path, settings)
         if in_parts is not None:
             return in_parts
-    reread = None if path == "-" else lambda: _read_text(path, True)[1]
-    return lint_document(load_json_text(name, text, size, findings, reread), settings)
+    return lint_document(load_file(path, format), settings)
 
 
-def _lint_in_parts(path: str, text: str, size: int, settings: LintSettings) -> FileResult | None:
-    """A large JSON manifest linted by two processes (``shards``); None: lint it whole."""
+def _lint_in_parts(path: str, settings: LintSettings) -> FileResult | None:
+    """A large JSON manifest linted by two processes (``shards``); None: lint it whole.
+
+    The file is mapped, not read: the parts decode their halves of it themselves. Whatever
+    stands in the way (an unreadable file, an encoding to report, a part with findings) is
+    left to the whole-file lint, which reports it.
+    """
     from encord_manifest import shards
-    from encord_manifest.sources.json_source import has_lone_surrogate
+    from encord_manifest.sources.encoding import has_encoding_signature
 
-    if len(text) < shards.MIN_CHARACTERS or has_lone_surrogate(text):
-        return None
     try:
-        found = shards.lint_in_parts(text, size, settings)
-    except shards.NotSplit:
+        with open(path, "rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            if size < shards.MIN_BYTES:
+                return None
+            with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                if has_encoding_signature(mapped[:4]):
+                    return None
+                found = shards.lint_in_parts(mapped, size, settings)
+    except (OSError, ValueError, shards.NotSplit):
         return None
     document = Document(path, "json", size, None, None)
     return FileResult(path, _diagnostics(document, found, dict(settings.severities)))

@@ -39,6 +39,12 @@ def decode(raw: bytes, *, bom_is_finding: bool) -> tuple[str | None, list[Findin
         return None, findings + [_invalid_utf8(raw, error, len(UTF8_BOM) if bom else 0)]
 
 
+def has_encoding_signature(start: bytes) -> bool:
+    """Whether a file's first bytes make ``decode`` report something (a byte order mark, or
+    UTF-16/32): files that do not are decoded by a plain UTF-8 decode, or fail at it."""
+    return start.startswith(UTF8_BOM) or _wrong_encoding(start) is not None
+
+
 def _wrong_encoding(text: bytes) -> Finding | None:
     if text.startswith(_UTF16_32_BOMS) or (len(text) >= 2 and (text[0] == 0 or text[1] == 0)):
         return Finding(
