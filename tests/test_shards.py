@@ -293,6 +293,16 @@ def test_what_the_bytes_hold_is_reported_by_the_whole_lint(
     assert code in {d.code for d in in_parts} and in_parts == whole
 
 
+def test_a_file_that_cannot_be_mapped_is_linted_whole(
+    tmp_path: Path, parts_taken: list[bool]
+) -> None:
+    path = tmp_path / "empty.json"
+    path.write_bytes(b"")  # mmap refuses an empty file
+    whole, in_parts = whole_and_parts(path)
+    assert parts_taken == [False]
+    assert [d.code for d in in_parts] == ["F001"] and in_parts == whole
+
+
 def test_standard_input_is_linted_whole(
     parts_taken: list[bool], monkeypatch: pytest.MonkeyPatch
 ) -> None:
