@@ -82,10 +82,10 @@ def _proportional_kib(pid: int) -> int:
 def peak_memory(command: list[str], interval: float = 0.05) -> float:
     """Peak MiB of all the command's processes together, in a run of its own.
 
-    A lint of a large file forks a second process, and the peak resident size of one process
-    (what wait4 reports) would leave that one out. Sampled instead: the sum of the processes'
-    proportional set sizes, where a page two processes share (the text the child reads) counts
-    once. The sampling's own reads of /proc would slow the timed runs, hence a run apart.
+    A lint of a large file forks two processes that check a part each, and the peak resident
+    size of one process (what wait4 reports) would leave the others out. Sampled instead: the
+    sum of the processes' proportional set sizes, where a page several processes share (the
+    interpreter and modules the children inherit) counts once. The sampling's own reads of /proc would slow the timed runs, hence a run apart.
     """
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = 0

@@ -127,7 +127,9 @@ def _lint_in_parts(path: str, settings: LintSettings) -> FileResult | None:
 
     The file is mapped, not read: the parts decode their halves of it themselves. Whatever
     stands in the way (an unreadable file, an encoding to report, a part with findings) is
-    left to the whole-file lint, which reports it.
+    left to the whole-file lint, which reports it. (A file cut short by another program while
+    mapped makes reading past its new end fatal. In a part, that is one more failure and the
+    whole file is read again; here it is a risk for the few milliseconds of finding the cut.)
     """
     from encord_manifest import shards
     from encord_manifest.sources.encoding import has_encoding_signature
