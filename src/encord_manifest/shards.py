@@ -576,7 +576,10 @@ def _send_hashes(writer: int, hashes: array[int]) -> None:  # pragma: no cover -
 
 
 def _receive_hashes(pipe: BinaryIO) -> array[int]:  # pragma: no cover - in the child
-    count = int.from_bytes(pipe.read(8), "little")
+    header = pipe.read(8)
+    if len(header) != 8:  # the second child ended before it had them
+        raise NotSplit("the second part's URL hashes did not arrive")
+    count = int.from_bytes(header, "little")
     hashes = array("q")
     hashes.frombytes(pipe.read(8 * count))
     if len(hashes) != count:
