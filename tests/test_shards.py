@@ -216,10 +216,10 @@ def _fail(*args: Any, **kwargs: Any) -> Any:
     raise MemoryError("the child ran out")
 
 
-def _fail_to_send(self: shards.Part, to_send: bool = False, with_urls: bool = True) -> Any:
+def _fail_to_send(self: shards.Part, to_send: bool = False) -> Any:
     if to_send:
         raise MemoryError("the child ran out")
-    return _summary(self, to_send, with_urls)
+    return _summary(self, to_send)
 
 
 _summary = shards.Part.summary

@@ -101,10 +101,9 @@ class Summary:
     top_level: dict[str, Any] = field(default_factory=dict)
     entries: int = 0
     urls: int = 0
-    #: Hashes of the URLs; of the titles of the list that is cut, the only list both parts
-    #: hold entries of. The first child keeps sets, to look the second's up in; the second
-    #: sends arrays (8 bytes a hash), its URL hashes ahead of the rest (``_send_hashes``).
-    url_hashes: Collection[int] = ()
+    #: Hashes of the titles of the list that is cut, the only list both parts hold entries
+    #: of: a set in the first child, to look the second's up in; the array the second sends.
+    #: (URL hashes are compared apart, as soon as they arrive: ``_first_child``.)
     title_hashes: Collection[int] = ()
     metadata_kinds: dict[str, set[str]] = field(default_factory=dict)
 
@@ -337,21 +336,16 @@ class Part:
                     raise NotSplit("a part has findings")
             between()
 
-    def summary(self, to_send: bool = False, with_urls: bool = True) -> Summary:
-        """Sets to look the other part's values up in; arrays to send (8 bytes a hash)."""
-        collect: Callable[[Iterable[int]], Collection[int]] = (
-            partial(array, "q") if to_send else set
-        )
-        urls: Collection[int] = ()
-        if with_urls:
-            urls = array("q", self.url_hash_list) if to_send else self.url_hashes
+    def summary(self, to_send: bool = False) -> Summary:
+        """With the title hashes as a set, to look the other part's up in; or, to send, as an
+        array (8 bytes a hash)."""
         view = self.view
+        titles = map(hash, view.titles(self.cut.list_key).values)
         return Summary(
             top_level={k: [] if k in spec.ENTRY_KEYS else v for k, v in self.data.items()},
             entries=view.entry_count,
             urls=view.url_count,
-            url_hashes=urls,
-            title_hashes=collect(map(hash, view.titles(self.cut.list_key).values)),
+            title_hashes=array("q", titles) if to_send else set(titles),
             metadata_kinds=client_metadata_kinds(view),
         )
 
@@ -361,8 +355,6 @@ def combine(first: Summary, second: Summary, cut: Cut) -> tuple[dict[str, Any], 
     shared = set(first.top_level) & set(second.top_level)
     if shared != {cut.list_key}:
         raise NotSplit("a top-level key in both parts")
-    if _meet(first.url_hashes, second.url_hashes):
-        raise NotSplit("a URL may be in both parts")
     if _meet(first.title_hashes, second.title_hashes):
         raise NotSplit("a title may be in both parts")
     for key in first.metadata_kinds.keys() & second.metadata_kinds.keys():
@@ -535,7 +527,7 @@ def _second_child(  # pragma: no cover - runs in the child
             sender = threading.Thread(target=_send_hashes, args=(summary, hashes))
             sender.start()
             part.check()
-            outcome = part.summary(to_send=True, with_urls=False)
+            outcome = part.summary(to_send=True)
     except BaseException:
         outcome = None
     with contextlib.suppress(OSError):  # this process has gone; the summary write notices too
