@@ -365,8 +365,10 @@ def combine(first: Summary, second: Summary, cut: Cut) -> tuple[dict[str, Any], 
 
 
 def _meet(first: Collection[int], second: Collection[int]) -> bool:
-    """Whether two parts may share a value: equal hashes (a collision is merely a false alarm)."""
-    return not (first if isinstance(first, set) else set(first)).isdisjoint(second)
+    """Whether two parts may share a value: equal hashes (a collision is merely a false alarm).
+    ``first`` is the first child's set, ``second`` what the second child sent."""
+    assert isinstance(first, set)
+    return not first.isdisjoint(second)
 
 
 #: The share of the work given to the first part: its process also compares the two parts
