@@ -29,7 +29,8 @@ class StoredObject:
     body: bytes
     content_type: str = "application/octet-stream"
     #: "head-405", "head-403", "ignore-range", "drop", "slow:SECONDS", "status:CODE:TIMES",
-    #: "retry-after:SECONDS:TIMES", "redirect:PATH"
+    #: "retry-after:SECONDS:TIMES", "redirect:PATH", "drip:SECONDS" (the answer's bytes one at
+    #: a time, SECONDS apart, headers included)
     faults: list[str] = field(default_factory=list)
     etag: str | None = None
 
@@ -40,6 +41,10 @@ class LoggedRequest:
     path: str
     range: str | None
     sent: int
+    #: The Host header, and the credentials the request carried (Authorization and the
+    #: security token), so tests can say where credentials went.
+    host: str | None = None
+    credentials: tuple[str, ...] = ()
 
 
 class ObjectServer(LoopbackServer):
@@ -114,7 +119,7 @@ def _handler_for(server: ObjectServer) -> type[BaseHTTPRequestHandler]:
                 if name == "head-403" and head:
                     return self._send(403, b"", "application/xml", head, path, range_header)
                 if name == "drop":
-                    server.record(LoggedRequest(self.command, path, range_header, 0))
+                    server.record(self._logged(path, range_header, 0))
                     self.close_connection = True
                     self.connection.close()
                     return None
@@ -136,6 +141,8 @@ def _handler_for(server: ObjectServer) -> type[BaseHTTPRequestHandler]:
                             range_header,
                             {"Retry-After": seconds},
                         )
+                if name == "drip":
+                    return self._drip(float(argument), stored.body, path, range_header)
                 if name == "redirect":
                     return self._send(
                         302, b"", "text/plain", head, path, range_header, {"Location": argument}
@@ -198,7 +205,33 @@ def _handler_for(server: ObjectServer) -> type[BaseHTTPRequestHandler]:
                         sent += len(body[start : start + 65536])
                 except (BrokenPipeError, ConnectionResetError):
                     self.close_connection = True
-            server.record(LoggedRequest(self.command, path, range_header, sent))
+            server.record(self._logged(path, range_header, sent))
+
+        def _logged(self, path: str, range_header: str | None, sent: int) -> LoggedRequest:
+            carried = tuple(
+                f"{name}: {self.headers[name]}"
+                for name in ("Authorization", "x-amz-security-token", "Proxy-Authorization")
+                if self.headers.get(name)
+            )
+            return LoggedRequest(
+                self.command, path, range_header, sent, self.headers.get("Host"), carried
+            )
+
+        def _drip(self, interval: float, body: bytes, path: str, range_header: str | None) -> None:
+            """A whole answer, one byte at a time: no read ever waits longer than interval."""
+            head = (
+                f"HTTP/1.1 200 OK\r\nContent-Length: {len(body)}\r\n"
+                "Content-Type: application/octet-stream\r\nX-Padding: " + "x" * 64 + "\r\n\r\n"
+            ).encode()
+            server.record(self._logged(path, range_header, 0))
+            try:
+                for byte in head + body:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(interval)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            self.close_connection = True
 
     return Handler
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from encord_manifest.authority import HostPattern
 from encord_manifest.remote.check import RemoteSettings, check
 from encord_manifest.remote.http import Fetcher, FetchSettings
 from encord_manifest.remote.sniff import sniff
@@ -197,10 +198,22 @@ def test_requests_go_through_the_proxy_the_environment_names(
     monkeypatch.setenv("HTTP_PROXY", server.base)
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
-    # A host name that resolves nowhere: only the proxy can answer for it.
+    # A host name that resolves nowhere: only the proxy can answer for it, and it is handed
+    # to the proxy only when named (it could be an intranet name the proxy reaches).
     messages, _ = in_process(server, ["http://objects.invalid/cat.jpg"], retries=0)
+    assert messages == [
+        "R809 not checked: objects.invalid does not resolve here, so it is not handed to the "
+        "proxy (an intranet name?); name it with --allow-host objects.invalid to let the proxy "
+        "look it up"
+    ]
+    assert server.requests_for("/proxied/cat.jpg") == []
+    allowed = (HostPattern.parse("objects.invalid"),)
+    messages, _ = in_process(
+        server, ["http://objects.invalid/cat.jpg"], retries=0, allow_hosts=allowed
+    )
     assert messages == []
     assert [r.method for r in server.requests_for("/proxied/cat.jpg")] == ["HEAD"]
+    assert server.requests_for("/proxied/cat.jpg")[0].host == "objects.invalid"
     monkeypatch.setenv("NO_PROXY", "objects.invalid")
     messages, _ = in_process(server, ["http://objects.invalid/cat.jpg"], retries=0)
     assert messages == ["R808 the object could not be read: the host name does not resolve"]

@@ -137,6 +137,18 @@ pieces = st.sampled_from(
         "u@",
         "\n",
         "\r\n",
+        # hosts that U311 reads exactly
+        "127.1",
+        "0x7f",
+        "1.2.3.4",
+        ":0",
+        ":443",
+        ":65536",
+        "-",
+        "_",
+        "[::1]",
+        "%41",
+        "\\",
     ]
 )
 
@@ -156,7 +168,7 @@ def test_fast_scans_find_everything_the_exact_analysis_finds(
         manifest: dict[str, object] = {list_key: [entry]}
     else:
         manifest = {list_key: [{"objectUrl": url} for url in values]}
-    url_codes = {"U301", "U302", "U303", "U304", "U305", "U306", "U308", "U309"}
+    url_codes = {"U301", "U302", "U303", "U304", "U305", "U306", "U308", "U309", "U311"}
     found = {
         (
             int(d.pointer.rsplit("_", 1)[1])

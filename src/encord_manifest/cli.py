@@ -204,10 +204,30 @@ def lint(
         bool,
         typer.Option(
             "--allow-private-hosts",
-            help="Let checks contact private, loopback and link-local addresses.",
+            help="Let checks contact private, loopback and link-local addresses "
+            "(not cloud metadata endpoints: name those with --allow-host).",
             rich_help_panel="Remote checks",
         ),
     ] = False,
+    allow_host: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            "--allow-host",
+            metavar="HOST[:PORT]",
+            help="Let checks contact this host or address although it is private "
+            "(repeatable; e.g. a test server, minio.internal:9000).",
+            rich_help_panel="Remote checks",
+        ),
+    ] = None,
+    deadline: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option(
+            min=1,
+            help="Seconds for all remote checks together; objects not checked by then are "
+            "reported (R809). Each object gets 3 x --timeout in any case.",
+            rich_help_panel="Remote checks",
+        ),
+    ] = None,
     fix: Annotated[
         bool,
         typer.Option(
@@ -241,7 +261,14 @@ def lint(
     remote_checker = (
         _or_usage_error(
             functools.partial(
-                _remote_checker, jobs, timeout, allow_private_hosts, profile, not no_cache
+                _remote_checker,
+                jobs,
+                timeout,
+                allow_private_hosts,
+                profile,
+                not no_cache,
+                allow_hosts=tuple(allow_host or ()),
+                deadline=deadline,
             )
         )
         if remote and not show_settings
@@ -307,19 +334,33 @@ def lint(
 
 
 def _remote_checker(
-    jobs: int, timeout: float, allow_private_hosts: bool, profile: str | None, use_cache: bool
+    jobs: int,
+    timeout: float,
+    allow_private_hosts: bool,
+    profile: str | None,
+    use_cache: bool,
+    allow_hosts: tuple[str, ...] = (),
+    deadline: float | None = None,
 ) -> Callable[[LintSettings], Callable[[Any], list[Finding]]]:
     """For each file's settings, the check that reads its objects; one HTTP pool for the run."""
+    from encord_manifest.authority import HostPattern
+    from encord_manifest.config import ConfigError
     from encord_manifest.remote.cache import ResultCache, default_directory
     from encord_manifest.remote.check import RemoteSettings, check, progress_stream
     from encord_manifest.remote.http import Fetcher, FetchSettings
     from encord_manifest.remote.signing import find_credentials, signer
 
+    try:
+        patterns = tuple(HostPattern.parse(entry) for entry in allow_hosts)
+    except ValueError as error:
+        raise ConfigError(f"--allow-host: {error}") from None
     credentials = find_credentials(profile)
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
     fetch = FetchSettings(
         timeout=timeout,
         allow_private_hosts=allow_private_hosts,
+        allow_hosts=patterns,
+        run_deadline=deadline,
         sign=signer(credentials, region) if credentials else None,
     )
     fetcher = Fetcher(fetch, pool_size=jobs)
@@ -331,6 +372,7 @@ def _remote_checker(
             max_object_bytes=settings.max_object_bytes,
             progress=progress_stream(),
             cache=ResultCache(default_directory()) if use_cache else None,
+            policy=fetch.policy.with_configured(settings.allow_hosts),
         )
         return functools.partial(check, settings=remote, fetcher=fetcher)
 

@@ -59,6 +59,7 @@ class Options:
     max_file_mb: float | None = None
     max_object_mb: float | None = None
     exclude: tuple[str, ...] = ()
+    allow_hosts: tuple[str, ...] = ()
 
 
 # -- values ---------------------------------------------------------------------------------
@@ -160,6 +161,18 @@ def _provider(value: Any, where: str) -> Provider:
     return Provider(value)
 
 
+def _host_patterns(value: Any, where: str) -> tuple[str, ...]:
+    from encord_manifest.authority import HostPattern
+
+    entries = _string_list(value, where)
+    for entry in entries:
+        try:
+            HostPattern.parse(entry)
+        except ValueError as error:
+            raise ConfigError(f"{where}: {error}") from None
+    return tuple(entries)
+
+
 def _positive_int(value: Any, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ConfigError(f"{where}: expected a whole number above 0, found {value!r}")
@@ -259,6 +272,15 @@ OPTIONS: tuple[OptionSpec, ...] = (
         "Patterns of files not linted, relative to the configuration file's directory; a "
         "pattern without '/' matches a name at any depth. Also applies to files named on the "
         "command line (pre-commit names them).",
+    ),
+    OptionSpec(
+        "allow-hosts",
+        "allow_hosts",
+        _host_patterns,
+        "[]",
+        'With --remote, hosts a check may contact although private ("minio.internal", '
+        '"10.0.0.5:9000", "[::1]"); never a cloud metadata address, which only --allow-host '
+        "on the command line opens (a pull request can change this file).",
     ),
 )
 _BY_KEY = {option.key: option for option in OPTIONS}
@@ -482,6 +504,7 @@ class SettingsResolver:
                 [config.options if config else Options(), self.cli], file_ignores, _known_codes()
             ),
             severities=severity_overrides(options.severity, _known_codes()),
+            allow_hosts=options.allow_hosts,
         )
         return ResolvedSettings(path, config, options, settings, excluded, file_ignores, self.cli)
 
@@ -503,6 +526,7 @@ def merge(file: Options, cli: Options) -> Options:
         max_file_mb=cli.max_file_mb or file.max_file_mb,
         max_object_mb=cli.max_object_mb or file.max_object_mb,
         exclude=file.exclude + cli.exclude,
+        allow_hosts=file.allow_hosts + cli.allow_hosts,
     )
 
 
@@ -625,6 +649,7 @@ def render_settings(resolved: ResolvedSettings) -> str:
         f"max-file-mb = {int(size) if size == int(size) else size}",
         *([f"max-object-mb = {options.max_object_mb:g}"] if options.max_object_mb else []),
         f"exclude = {strings(options.exclude)}",
+        *([f"allow-hosts = {strings(options.allow_hosts)}"] if options.allow_hosts else []),
         "",
         f"# Reported: {len(rules) - len(resolved.lint.disabled)} of {len(rules)} rules",
     ]

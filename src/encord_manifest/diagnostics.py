@@ -60,6 +60,13 @@ class Finding:
     #: Another place the finding refers to ("first listed at ...").
     related: Pointer | None = None
     fix: Fix | None = None
+    #: Other places the same finding stands for (one finding for every URL of a host that
+    #: is down): the first ``ALSO_SHOWN`` are named in the message, the rest counted.
+    also: tuple[Pointer, ...] = ()
+
+
+#: How many of a finding's ``also`` places its message names.
+ALSO_SHOWN = 3
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from encord_manifest.diagnostics import (
+    ALSO_SHOWN,
     FILE_START,
     Diagnostic,
     Finding,
@@ -210,7 +211,7 @@ def _diagnostics(
                 code=rule.code,
                 rule=rule.name,
                 severity=severities.get(rule.code, rule.severity),
-                message=finding.message,
+                message=_with_other_places(finding, spans),
                 span=span,
                 pointer=format_pointer(finding.pointer),
                 hint=finding.hint,
@@ -223,6 +224,21 @@ def _diagnostics(
         )
     diagnostics.sort(key=Diagnostic.sort_key)
     return diagnostics
+
+
+def _with_other_places(finding: Finding, spans: dict[Request, Span]) -> str:
+    """The message, with the first few of the other places a summary finding stands for."""
+    if not finding.also:
+        return finding.message
+    shown = [
+        f"{span.line}:{span.column}" if span is not None else format_pointer(pointer)
+        for pointer in finding.also[:ALSO_SHOWN]
+        for span in [spans.get((pointer, "value"))]
+    ]
+    more = len(finding.also) - len(shown)
+    return f"{finding.message} (also at {', '.join(shown)}" + (
+        f" and {more:,} more)" if more else ")"
+    )
 
 
 def _applicable(fix: Fix | None, format: str) -> bool:
@@ -247,6 +263,7 @@ def _locate(document: Document, findings: Iterable[Finding]) -> dict[Request, Sp
                 requests.add((finding.pointer[:-1], "value"))
         if finding.related is not None:
             requests.add((finding.related, "value"))
+        requests.update((pointer, "value") for pointer in finding.also[:ALSO_SHOWN])
     if not requests or document.locator is None:
         return {}
     return document.locator.locate(requests)

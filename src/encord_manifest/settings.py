@@ -37,3 +37,5 @@ class LintSettings:
     disabled: frozenset[str] = frozenset()
     #: Severities that replace a rule's default, code by code.
     severities: tuple[tuple[str, Severity], ...] = ()
+    #: With --remote: the configuration's ``allow-hosts`` (HOST[:PORT] entries).
+    allow_hosts: tuple[str, ...] = ()

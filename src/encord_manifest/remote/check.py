@@ -26,13 +26,14 @@ from encord_manifest.remote.dicom import FIRST_READ, DicomHeader, read_header
 from encord_manifest.remote.http import Answer, Fetcher, FetchError, FetchSettings
 from encord_manifest.remote.images import READS as IMAGE_READS
 from encord_manifest.remote.images import read_size
+from encord_manifest.remote.safety import AddressPolicy
 from encord_manifest.remote.sniff import ACCEPTED, DOCUMENT_KINDS, SNIFF_BYTES, describe, sniff
 from encord_manifest.rules import remote as rules
 from encord_manifest.rules.urls import url_problems
 from encord_manifest.rules.view import positional_suffix
 
 #: Offline findings that make a URL not worth a request.
-_MALFORMED = frozenset({"U301", "U302", "U303", "U305"})
+_MALFORMED = frozenset({"U301", "U302", "U303", "U305", "U311"})
 #: Content types that say nothing about the file.
 _GENERIC_TYPES = frozenset(
     {"", "application/octet-stream", "binary/octet-stream", "application/x-www-form-urlencoded"}
@@ -59,6 +60,9 @@ class RemoteSettings:
     progress: TextIO | None = None
     #: Results of earlier runs (revalidated with conditional requests); None: no cache.
     cache: ResultCache | None = None
+    #: Which addresses may be contacted for this manifest (the fetcher's own when None:
+    #: a configuration file's ``allow-hosts`` make each manifest's policy its own).
+    policy: AddressPolicy | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,9 @@ class Probe:
     size: int | None = None
     #: (ETag, Last-Modified) of a 2xx answer, when it had either: what makes it cacheable.
     validators: tuple[str | None, str | None] | None = None
+    #: Who the verdict is shared with ("on HOST", "left when the deadline passed"): set when
+    #: it is not the object's own but its host's or the run's.
+    shared_by: str | None = None
 
 
 def check(data: Any, settings: RemoteSettings, fetcher: Fetcher) -> list[Finding]:
@@ -131,23 +138,51 @@ def check(data: Any, settings: RemoteSettings, fetcher: Fetcher) -> list[Finding
 
         def probe_one(target: Target) -> Probe:
             try:
-                return probe(target, settings, fetcher)
+                if fetcher.run_deadline_passed:
+                    late = fetcher.late_error()
+                    return Probe(target, [_fetch_error(late)], shared_by=_shared_by(late))
+                with fetcher.object_deadline(settings.policy):
+                    return probe(target, settings, fetcher)
             finally:
                 progress.advance()
 
         probes = list(pool.map(probe_one, wanted))
     progress.finish()
-    findings = [
-        Finding(code, pointer, message)
-        for result in probes
-        for code, message in result.verdicts
-        for pointer in result.target.pointers
-    ]
+    findings = list(_object_findings(probes))
     headers = {result.target.url: result.header for result in probes if result.header}
     findings.extend(series_findings(data, headers))
     sizes = {result.target.url: result.dimensions for result in probes if result.dimensions}
     findings.extend(sequence_findings(data, sizes))
     return findings
+
+
+def _object_findings(probes: list[Probe]) -> Iterator[Finding]:
+    """Each object's verdicts at every place it is listed; a verdict that is the host's
+    (down, refused) or the run's (deadline) is given once, at its first place, with the count
+    and the next few places (``Finding.also``)."""
+    shared: dict[tuple[str, str, str], list[Pointer]] = {}
+    for result in probes:
+        for code, message in result.verdicts:
+            if result.shared_by is not None and code in _SHARED_CODES:
+                shared.setdefault((result.shared_by, code, message), []).extend(
+                    result.target.pointers
+                )
+                continue
+            for pointer in result.target.pointers:
+                yield Finding(code, pointer, message)
+    for (who, code, message), pointers in shared.items():
+        pointers.sort(key=_pointer_order)
+        count = len(pointers)
+        if count > 1:
+            message = f"{message}; one finding for the {count:,} URLs {who}"
+        yield Finding(code, pointers[0], message, also=tuple(pointers[1:]))
+
+
+_SHARED_CODES = frozenset({rules.OBJECT_UNREACHABLE, rules.OBJECT_NOT_CHECKED})
+
+
+def _pointer_order(pointer: Pointer) -> tuple[str, ...]:
+    return tuple(f"{part:>12}" if isinstance(part, int) else str(part) for part in pointer)
 
 
 def probe(target: Target, settings: RemoteSettings, fetcher: Fetcher) -> Probe:
@@ -204,6 +239,7 @@ def _probe_afresh(target: Target, settings: RemoteSettings, fetcher: Fetcher) ->
                 answer = fetcher.read_prefix(target.url, 0, SNIFF_BYTES)
     except FetchError as error:
         result.verdicts.append(_fetch_error(error))
+        result.shared_by = _shared_by(error)
         return result
     refusal = _status_verdict(answer)
     if refusal is not None:
@@ -416,11 +452,19 @@ def _unlike_first(
 
 
 def _fetch_error(error: FetchError) -> Verdict:
-    if error.kind == "refused-host":
+    if error.kind in ("refused-host", "refused-url", "run-deadline"):
         return rules.OBJECT_NOT_CHECKED, f"not checked: {error}"
     if error.kind == "redirects":
         return rules.OBJECT_REDIRECTS, f"the URL never reaches an object: {error}"
     return rules.OBJECT_UNREACHABLE, f"the object could not be read: {error}"
+
+
+def _shared_by(error: FetchError) -> str | None:
+    if error.host is not None:
+        return f"on {error.host}"
+    if error.kind == "run-deadline":
+        return "left when it passed"
+    return None
 
 
 def _size_findings(size: int | None, settings: RemoteSettings) -> Iterator[Verdict]:

@@ -1,14 +1,26 @@
 """Fetching what a check needs of an object: headers, and at most a capped prefix of its bytes.
 
-One pool of connections (urllib3, the transport under requests, used directly: it costs
-less than half the CPU per request, measured in benchmarks/remote.py) for the whole run. Every request:
+Every request of a run goes through one ``Fetcher``, and every hop of a request (the manifest's
+URL, then each redirect ``Location``) through the same steps:
 
-* checks the host (and every redirect hop's host) with ``safety.check_host`` first, which is
-  why redirects are followed here, by hand;
-* retries connection errors, timeouts, 429 and 5xx with exponential backoff, honouring
-  Retry-After (seconds or an HTTP date), up to ``retries`` times;
-* reads a body only as far as asked (``limit``) and then drops the connection, so a server
-  that ignores Range and sends a 2 GB video costs the bytes asked for, not the video.
+1. ``authority.parse_url`` reads the URL once; that one reading is connected to, signed and sent
+   as ``Host``. A URL that parsers could read differently is refused, never requested.
+2. The host is resolved once per run (``safety.Resolutions``), every address is checked against
+   the policy (``safety.AddressPolicy``), and the connection goes to the checked address
+   (``connections``). Through a proxy, a name that does not resolve here is not handed to the
+   proxy unless ``--allow-host`` names it: the proxy could reach an intranet name we cannot see.
+3. Signing (``FetchSettings.sign``) applies only on the origin (scheme, host, port) of the URL
+   the manifest lists: a redirect elsewhere, or to http://, carries no credential.
+4. Each object gets a deadline, ``OBJECT_DEADLINE_FACTOR`` x ``--timeout`` for all its requests,
+   retries and redirects together; a run may have a total deadline too. A server that drips
+   bytes is cut off when the deadline passes (``connections.Watchdog``).
+5. Connection errors, timeouts, 429 and 5xx are retried with exponential backoff, honouring
+   Retry-After, up to ``retries`` times, within the deadline. A host that does not resolve, or
+   refuses or does not accept connections, is remembered as down for the run: its other URLs
+   are answered at once, without a request.
+6. A body is read only as far as asked (``limit``) and never decoded (no gzip bombs); then the
+   connection is dropped, so a server that ignores Range and sends a 2 GB video costs the bytes
+   asked for, not the video.
 
 HEAD is tried first; where HEAD is refused (403/405/501: a pre-signed GET URL signs only GET)
 a ranged GET of the first bytes stands in for it.
@@ -17,31 +29,52 @@ a ranged GET of the first bytes stands in for it.
 from __future__ import annotations
 
 import email.utils
+import http.client
 import random
 import re
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin
 
 import urllib3
 
-from encord_manifest.remote.safety import RefusedHost, Resolver, check_host, resolve
+from encord_manifest.authority import HostPattern, ParsedURL, UnsafeURL, parse_url
+from encord_manifest.remote.connections import Connections, Proxy, Route, Watchdog
+from encord_manifest.remote.safety import (
+    AddressPolicy,
+    RefusedHost,
+    Resolutions,
+    Resolver,
+    UnresolvedHost,
+    resolve,
+)
 
 USER_AGENT = "encord-manifest (lint --remote)"
 _CONTENT_RANGE_TOTAL = re.compile(r"bytes\s+(?:\d+-\d+|\*)/(\d+)")
 #: Answers to HEAD that mean "ask with GET instead" (S3 pre-signed GET URLs answer 403).
 HEAD_REFUSED = frozenset({400, 403, 405, 501})
+#: An object's requests, retries and redirects together get this many times --timeout.
+OBJECT_DEADLINE_FACTOR = 3
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+Signer = Callable[[str, ParsedURL, dict[str, str]], dict[str, str]]
 
 
 class FetchError(Exception):
-    """The object could not be fetched: ``kind`` says how (for the rule it maps to)."""
+    """The object could not be fetched: ``kind`` says how (for the rule it maps to).
 
-    def __init__(self, kind: str, message: str) -> None:
+    ``host`` is set when the reason is the host's, not the object's (the host is down, or
+    refused): every URL on it gets the same answer, which reports then give once per host.
+    """
+
+    def __init__(self, kind: str, message: str, host: str | None = None) -> None:
         super().__init__(message)
         self.kind = kind
+        self.host = host
 
 
 @dataclass(frozen=True)
@@ -55,11 +88,27 @@ class FetchSettings:
     max_retry_after: float = 30.0
     max_redirects: int = 10
     allow_private_hosts: bool = False
-    #: Extra headers per URL (request signing plugs in here).
-    sign: Callable[[str, str, dict[str, str]], dict[str, str]] | None = None
+    #: Hosts (names or addresses, optionally with a port) opened one by one (--allow-host).
+    allow_hosts: tuple[HostPattern, ...] = ()
+    #: Seconds for the whole run's requests; None: no limit but each object's.
+    run_deadline: float | None = None
+    #: Extra headers per request (request signing plugs in here); called only on the origin
+    #: of the URL the manifest lists.
+    sign: Signer | None = None
     #: Connect to another address for a host, keeping its name in the Host header and the
     #: signature (curl's --connect-to): for endpoints without public DNS, and for tests.
+    #: Keys are "host" or "host:port", values "address:port"; the address is still checked.
     connect_to: Mapping[str, str] = field(default_factory=dict)
+    #: A CA bundle for TLS (None: the system's).
+    ca_certs: str | None = None
+
+    @property
+    def policy(self) -> AddressPolicy:
+        return AddressPolicy(self.allow_private_hosts, self.allow_hosts)
+
+    @property
+    def object_deadline(self) -> float:
+        return OBJECT_DEADLINE_FACTOR * self.timeout
 
 
 @dataclass
@@ -89,6 +138,10 @@ class Counters:
             self.body_bytes += body_bytes
 
 
+class _ConnectFailed(Exception):
+    """No connection could be made (the host's fault, not the object's)."""
+
+
 class Fetcher:
     def __init__(
         self,
@@ -98,22 +151,44 @@ class Fetcher:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.settings = settings or FetchSettings()
-        self._pool_size = pool_size
-        self._headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
-        self._direct = urllib3.PoolManager(num_pools=64, maxsize=pool_size, headers=self._headers)
+        self._run_policy = self.settings.policy
+        self._connections = Connections(pool_size, self.settings.timeout, self.settings.ca_certs)
+        self._watchdog = Watchdog()
+        self.resolutions = Resolutions(resolver, self.settings.timeout)
         # Proxies come from the environment (HTTPS_PROXY, NO_PROXY), decided once per origin.
         self._environment_proxies = urllib.request.getproxies()
-        self._routes: dict[str, urllib3.PoolManager] = {}
-        self._proxy_managers: dict[str, urllib3.ProxyManager] = {}
+        self._down: dict[tuple[str, str, int], str] = {}
         self._lock = threading.Lock()
-        self.resolver = resolver
+        self._local = threading.local()
+        started = time.monotonic()
+        self._run_ends = (
+            None if self.settings.run_deadline is None else started + self.settings.run_deadline
+        )
         self.sleep = sleep
         self.counters = Counters()
 
     def close(self) -> None:
-        self._direct.clear()
-        for manager in self._proxy_managers.values():
-            manager.clear()
+        self._connections.close()
+
+    @property
+    def run_deadline_passed(self) -> bool:
+        return self._run_ends is not None and time.monotonic() >= self._run_ends
+
+    @contextmanager
+    def object_deadline(self, policy: AddressPolicy | None = None) -> Iterator[None]:
+        """Every request made in this block, in this thread, shares one object's deadline
+        (and ``policy``, where the manifest's configuration has one of its own)."""
+        self._local.deadline = self._deadline_from_now()
+        self._local.policy = policy
+        try:
+            yield
+        finally:
+            self._local.deadline = None
+            self._local.policy = None
+
+    @property
+    def _policy(self) -> AddressPolicy:
+        return getattr(self._local, "policy", None) or self._run_policy
 
     def head(self, url: str) -> Answer:
         """HEAD, or a GET of the first byte where HEAD is refused."""
@@ -149,40 +224,127 @@ class Fetcher:
         extra: Mapping[str, str] | None = None,
     ) -> Answer:
         """One logical request: redirects followed, retries made; FetchError when hopeless."""
+        deadline = getattr(self._local, "deadline", None) or self._deadline_from_now()
         headers = dict(extra or {})
         if byte_range is not None:
             headers["Range"] = f"bytes={byte_range[0]}-{byte_range[1]}"
+        first = _parse(url, redirected=False)
         seen: list[str] = []
-        current = url
+        current = first
         while True:
-            try:
-                check_host(
-                    self._connect_url(current), self.settings.allow_private_hosts, self.resolver
-                )
-            except RefusedHost as error:
-                raise FetchError("refused-host", str(error)) from None
-            answer = self._with_retries(method, current, headers, limit)
-            if answer.status in (301, 302, 303, 307, 308) and "location" in answer.headers:
-                seen.append(current)
-                target = urljoin(current, answer.headers["location"])
-                if target in seen or len(seen) > self.settings.max_redirects:
-                    what = "loop" if target in seen else f"more than {self.settings.max_redirects}"
+            route = self._route(current)
+            signed = current.origin == first.origin
+            answer = self._with_retries(method, current, route, headers, limit, signed, deadline)
+            if answer.status in _REDIRECTS and "location" in answer.headers:
+                seen.append(current.url)
+                target = _parse(urljoin(current.url, answer.headers["location"]), redirected=True)
+                if target.url in seen or len(seen) > self.settings.max_redirects:
+                    loop = target.url in seen
+                    what = "loop" if loop else f"more than {self.settings.max_redirects}"
                     raise FetchError("redirects", f"redirect {what} ({len(seen)} hops)")
                 current = target  # GET and HEAD, the only methods used, stay as they are
                 continue
             return answer
 
+    # -- where a hop goes -------------------------------------------------------------------
+
+    def _route(self, url: ParsedURL) -> Route:
+        """The checked route of one hop: RefusedHost and down hosts become FetchError."""
+        down = self._down.get(url.origin)
+        if down is not None:
+            raise FetchError("unreachable", down, host=url.host_header)
+        override = self._connect_override(url)
+        proxy = None if override else self._proxy_for(url)
+        try:
+            addresses = self.resolutions.addresses(override[0] if override else url.host)
+        except UnresolvedHost as error:
+            if proxy is not None and self._policy.named(url.host, url.port):
+                return Route(url.scheme, url.host, url.port, proxy=proxy)
+            if proxy is not None:
+                message = (
+                    f"{url.host} does not resolve here, so it is not handed to the proxy "
+                    f"(an intranet name?); name it with --allow-host {url.host} to let the "
+                    "proxy look it up"
+                )
+                raise FetchError("refused-host", message, host=url.host_header) from None
+            message = str(error)
+            self._mark_down(url, message)
+            raise FetchError("unreachable", message, host=url.host_header) from None
+        port = override[1] if override else url.port
+        try:
+            self._policy.check(url.host, port, addresses)
+        except RefusedHost as error:
+            raise FetchError("refused-host", str(error), host=url.host_header) from None
+        if proxy is not None:
+            return Route(url.scheme, url.host, url.port, proxy=proxy)
+        return Route(url.scheme, url.host, port, address=addresses[0])
+
+    def _connect_override(self, url: ParsedURL) -> tuple[str, int] | None:
+        mapping = self.settings.connect_to
+        if not mapping:
+            return None
+        target = mapping.get(url.host_header) or mapping.get(f"{url.host}:{url.port}")
+        if target is None:
+            target = mapping.get(url.host)
+        if target is None:
+            return None
+        host, _, port = target.rpartition(":")
+        return host.strip("[]"), int(port)
+
+    def _proxy_for(self, url: ParsedURL) -> Proxy | None:
+        proxy = self._environment_proxies.get(url.scheme)
+        if not proxy or urllib.request.proxy_bypass(url.host):
+            return None
+        try:
+            return Proxy.from_url(proxy)
+        except ValueError:
+            return None
+
+    def _mark_down(self, url: ParsedURL, message: str) -> None:
+        with self._lock:
+            # The same words as the first failure's: reports give one finding per host.
+            self._down.setdefault(url.origin, message)
+
+    # -- exchanges --------------------------------------------------------------------------
+
+    def _deadline_from_now(self) -> float:
+        deadline = time.monotonic() + self.settings.object_deadline
+        return deadline if self._run_ends is None else min(deadline, self._run_ends)
+
     def _with_retries(
-        self, method: str, url: str, headers: Mapping[str, str], limit: int
+        self,
+        method: str,
+        url: ParsedURL,
+        route: Route,
+        headers: Mapping[str, str],
+        limit: int,
+        signed: bool,
+        deadline: float,
     ) -> Answer:
         attempt = 0
         while True:
+            if time.monotonic() >= deadline:
+                raise self.late_error()
             try:
-                answer = self._once(method, url, headers, limit)
-            except (urllib3.exceptions.HTTPError, OSError) as error:
+                answer = self._once(method, url, route, headers, limit, signed, deadline)
+            except _ConnectFailed as error:
+                if attempt >= self.settings.retries or self._down.get(url.origin):
+                    self._mark_down(url, str(error))
+                    raise FetchError("unreachable", str(error), host=url.host_header) from None
+                self._wait(self._backoff(attempt), deadline)
+                attempt += 1
+                continue
+            except (
+                urllib3.exceptions.HTTPError,
+                http.client.HTTPException,
+                OSError,
+                ValueError,
+            ) as error:
+                if time.monotonic() >= deadline:
+                    raise self.late_error() from None
                 if attempt >= self.settings.retries:
                     raise FetchError("unreachable", _connection_message(error)) from None
-                self.sleep(self._backoff(attempt))
+                self._wait(self._backoff(attempt), deadline)
                 attempt += 1
                 continue
             if answer.status == 429 or answer.status >= 500:
@@ -191,89 +353,128 @@ class Fetcher:
                 wait = _retry_after(answer.headers.get("retry-after"))
                 if wait is None:
                     wait = self._backoff(attempt)
-                self.sleep(min(wait, self.settings.max_retry_after))
+                self._wait(min(wait, self.settings.max_retry_after), deadline)
                 attempt += 1
                 continue
             return answer
+
+    def late_error(self) -> FetchError:
+        """Why a request ran out of time: its object's deadline, or the run's."""
+        if self.run_deadline_passed:
+            return FetchError(
+                "run-deadline",
+                f"the remote checks' deadline (--deadline {self.settings.run_deadline:g}) passed",
+            )
+        return FetchError(
+            "deadline",
+            f"no complete answer within {self.settings.object_deadline:g} s "
+            f"({OBJECT_DEADLINE_FACTOR} x --timeout)",
+        )
+
+    def _wait(self, seconds: float, deadline: float) -> None:
+        remaining = deadline - time.monotonic()
+        if seconds >= remaining:
+            raise self.late_error()
+        self.sleep(seconds)
 
     def _backoff(self, attempt: int) -> float:
         delay: float = self.settings.backoff * (2**attempt)
         return delay * (0.5 + random.random() / 2)
 
-    def _once(self, method: str, url: str, base: Mapping[str, str], limit: int) -> Answer:
+    def _once(
+        self,
+        method: str,
+        url: ParsedURL,
+        route: Route,
+        base: Mapping[str, str],
+        limit: int,
+        signed: bool,
+        deadline: float,
+    ) -> Answer:
         """One HTTP exchange; each is signed anew (its URL and time are in the signature)."""
         headers = dict(base)
-        if self.settings.sign is not None:
-            headers.update(self.settings.sign(method, url, headers))
-        target = self._connect_url(url)
-        if target != url:
-            headers["Host"] = urlsplit(url).netloc
-        timeout = urllib3.Timeout(connect=self.settings.timeout, read=self.settings.timeout)
-        response = self._manager_for(url).request(
-            method,
-            target,
-            headers={**self._headers, **headers},
-            redirect=False,
-            retries=False,
-            preload_content=False,
-            decode_content=False,
-            timeout=timeout,
-        )
-        body = b""
-        try:
-            if method == "GET" and limit and 200 <= response.status < 300:
-                body = _read_at_most(response, limit)
-            answer = Answer(
-                url=url,
-                status=response.status,
-                headers={k.lower(): v for k, v in response.headers.items()},
-                body=body,
-                method=method,
-            )
-        finally:
-            if method == "HEAD" or response.status in (204, 304):
-                response.release_conn()
-            else:
-                # Whatever was not read is not wanted: closing drops the connection instead
-                # of draining a body that may be gigabytes.
-                response.close()
-                response.release_conn()
+        if signed and self.settings.sign is not None:
+            # What the request says of the object (Range, conditions) is signed; the signer
+            # adds Host from the same parse as the connection's.
+            headers.update(self.settings.sign(method, url, dict(base)))
+        headers.update({"Host": url.host_header, "User-Agent": USER_AGENT})
+        headers.setdefault("Accept-Encoding", "identity")
+        if route.proxy is not None and route.proxy.authorization and route.scheme == "http":
+            headers["Proxy-Authorization"] = route.proxy.authorization
+        # Through a proxy, plain http names the origin in the request line.
+        target = url.url if route.proxy is not None and route.scheme == "http" else url.target
+        connection, reused = self._connections.take(route)
+        with self._watchdog.watch(connection, deadline) as ticket:
+            try:
+                if connection.sock is None:
+                    try:
+                        connection.connect()
+                    except (urllib3.exceptions.HTTPError, OSError) as error:
+                        raise _ConnectFailed(_connection_message(error)) from None
+                if ticket.expired:
+                    raise TimeoutError("deadline")
+                try:
+                    connection.request(method, target, headers=headers, preload_content=False)
+                    response = connection.getresponse()
+                except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                    if not reused or ticket.expired:
+                        raise
+                    # A kept-alive connection the server had closed: once more, afresh.
+                    connection.close()
+                    connection.connect()
+                    connection.request(method, target, headers=headers, preload_content=False)
+                    response = connection.getresponse()
+                body = b""
+                if method == "GET" and limit and 200 <= response.status < 300:
+                    body = _read_at_most(response, limit)
+                if ticket.expired:
+                    raise TimeoutError("deadline")
+                answer = Answer(
+                    url=url.url,
+                    status=response.status,
+                    headers={k.lower(): v for k, v in response.headers.items()},
+                    body=body,
+                    method=method,
+                )
+                reusable = _finished(response, method)
+            except BaseException:
+                connection.close()
+                if ticket.expired:
+                    raise self.late_error() from None
+                raise
+        if reusable:
+            self._connections.give_back(route, connection)
+        else:
+            # Whatever was not read is not wanted: closing drops the connection instead of
+            # draining a body that may be gigabytes.
+            connection.close()
         answer.size = _size_of(answer)
         self.counters.count(method, len(body))
         return answer
 
-    def _connect_url(self, url: str) -> str:
-        if not self.settings.connect_to:
-            return url
-        parts = urlsplit(url)
-        address = self.settings.connect_to.get(parts.netloc)
-        return url if address is None else urlunsplit(parts._replace(netloc=address))
 
-    def _manager_for(self, url: str) -> urllib3.PoolManager:
-        """The direct pool, or the pool of the proxy the environment names for this origin."""
-        if not self._environment_proxies:
-            return self._direct
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
-        manager = self._routes.get(origin)
-        if manager is None:
-            proxy = self._environment_proxies.get(parts.scheme)
-            if not proxy or urllib.request.proxy_bypass(parts.hostname or ""):
-                manager = self._direct
-            else:
-                with self._lock:
-                    if proxy not in self._proxy_managers:
-                        self._proxy_managers[proxy] = urllib3.ProxyManager(
-                            proxy, num_pools=64, maxsize=self._pool_size, headers=self._headers
-                        )
-                    manager = self._proxy_managers[proxy]
-            self._routes[origin] = manager
-        return manager
+def _parse(url: str, redirected: bool) -> ParsedURL:
+    try:
+        return parse_url(url)
+    except UnsafeURL as error:
+        where = "a redirect leads to a URL that is not requested: " if redirected else ""
+        raise FetchError("refused-url", f"{where}{error}") from None
+
+
+def _finished(response: urllib3.BaseHTTPResponse, method: str) -> bool:
+    """Whether the answer was read to its end on a connection the server keeps open (only
+    then may the connection carry another request)."""
+    original = getattr(response, "_original_response", None)
+    if original is None or original.will_close:
+        return False
+    if method == "HEAD" or response.status in (204, 304):
+        response.read()  # no body by definition: this only marks the answer as complete
+    return bool(original.isclosed())
 
 
 def _read_at_most(response: urllib3.BaseHTTPResponse, limit: int) -> bytes:
     chunks, total = [], 0
-    for chunk in response.stream(65536, decode_content=False):
+    for chunk in response.stream(min(65536, limit), decode_content=False):
         chunks.append(chunk)
         total += len(chunk)
         if total >= limit:
@@ -306,21 +507,25 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def _connection_message(error: Exception) -> str:
+def _connection_message(error: BaseException) -> str:
     """What went wrong, in words that never quote the URL (its query may be a secret)."""
     errors = urllib3.exceptions
     # NewConnectionError is a subclass of the timeout errors in urllib3: ask it first.
-    if isinstance(error, errors.NameResolutionError):
-        return "the host name does not resolve"
     if isinstance(error, errors.NewConnectionError):
-        cause = str(error)
-        if "Name or service not known" in cause or "nodename nor servname" in cause:
-            return "the host name does not resolve"
-        if "refused" in cause.lower():
+        cause = str(error).lower()
+        if "refused" in cause:
             return "the connection was refused"
+        if "timed out" in cause:
+            return "no connection could be made in time"
         return "cannot connect"
+    if isinstance(error, errors.ConnectTimeoutError):
+        return "no connection could be made in time"
+    if isinstance(error, ConnectionRefusedError):
+        return "the connection was refused"
+    if isinstance(error, errors.SSLError) or type(error).__name__.startswith("SSL"):
+        return "the TLS handshake failed (certificate or protocol)"
     if isinstance(error, (errors.TimeoutError, TimeoutError)):
         return "no answer in time"
-    if isinstance(error, (errors.ProtocolError, ConnectionError)):
+    if isinstance(error, (errors.ProtocolError, ConnectionError, http.client.HTTPException)):
         return "the connection was dropped"
     return "cannot connect"

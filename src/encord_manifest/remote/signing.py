@@ -6,8 +6,8 @@ with the same pair sees what the import will see. The pair comes from the enviro
 `OBS_SECRET_ACCESS_KEY` for OBS) or from a named profile of the AWS credentials file
 (`--profile`, `AWS_PROFILE`; the file is `AWS_SHARED_CREDENTIALS_FILE` or `~/.aws/credentials`).
 
-Only hosts of S3 or OBS are signed (a redirect elsewhere gets no signature), and never a URL
-that is pre-signed already (its query carries X-Amz-Signature). The region comes from the
+Only hosts of S3 or OBS are signed, only on the origin the manifest's URL names (the fetcher
+signs no redirect to another host, port or scheme), and never a URL that is pre-signed already (its query carries X-Amz-Signature). The region comes from the
 host (`BUCKET.s3.REGION.amazonaws.com`, `BUCKET.obs.REGION.otc.t-systems.com`), else from
 `AWS_REGION` / `AWS_DEFAULT_REGION`, else us-east-1. Keys never appear in any message.
 """
@@ -23,7 +23,9 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl, quote, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote
+
+from encord_manifest.authority import ParsedURL, parse_url
 
 _S3_HOST = re.compile(
     r"(?:[^.]+\.)*?s3[.-](?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$|(?:[^.]+\.)?s3\.amazonaws\.com$"
@@ -107,15 +109,17 @@ def signer(
     credentials: Credentials,
     default_region: str = "us-east-1",
     now: Callable[[], datetime.datetime] | None = None,
-) -> Callable[[str, str, dict[str, str]], dict[str, str]]:
-    """The ``FetchSettings.sign`` hook: extra headers that sign a request, or none."""
+) -> Callable[[str, ParsedURL, dict[str, str]], dict[str, str]]:
+    """The ``FetchSettings.sign`` hook: extra headers that sign a request, or none.
+
+    It is given the fetcher's own parse of the URL (``authority.parse_url``), so the host
+    signed is the host connected to and named in ``Host``."""
     clock = now or (lambda: datetime.datetime.now(datetime.timezone.utc))
 
-    def sign(method: str, url: str, headers: dict[str, str]) -> dict[str, str]:
-        parts = urlsplit(url)
-        if "x-amz-signature" in parts.query.lower():
+    def sign(method: str, url: ParsedURL, headers: dict[str, str]) -> dict[str, str]:
+        if "x-amz-signature" in url.query.lower():
             return {}  # pre-signed: it carries its own signature
-        region = region_of(parts.netloc, default_region)
+        region = region_of(url.host, default_region)
         if region is None:
             return {}
         return sign_v4(method, url, headers, credentials, region, clock())
@@ -125,7 +129,7 @@ def signer(
 
 def sign_v4(
     method: str,
-    url: str,
+    url: ParsedURL | str,
     headers: Mapping[str, str],
     credentials: Credentials,
     region: str,
@@ -133,7 +137,7 @@ def sign_v4(
     service: str = "s3",
 ) -> dict[str, str]:
     """The headers (Authorization, x-amz-date, ...) of a SigV4-signed request without body."""
-    parts = urlsplit(url)
+    parsed = url if isinstance(url, ParsedURL) else parse_url(url)
     amz_date = when.strftime("%Y%m%dT%H%M%SZ")
     scope = f"{amz_date[:8]}/{region}/{service}/aws4_request"
     added = {"x-amz-date": amz_date, "x-amz-content-sha256": _PAYLOAD}
@@ -141,13 +145,13 @@ def sign_v4(
         added["x-amz-security-token"] = credentials.token
     signed = {k.lower(): " ".join(str(v).split()) for k, v in headers.items()}
     signed.update(added)
-    signed["host"] = _host_header(parts.scheme, parts.netloc)
+    signed["host"] = parsed.host_header
     names = sorted(signed)
     canonical = "\n".join(
         [
             method.upper(),
-            quote(unquote(parts.path or "/"), safe="/~"),
-            _canonical_query(parts.query),
+            quote(unquote(parsed.path), safe="/~"),
+            _canonical_query(parsed.query),
             "".join(f"{name}:{signed[name]}\n" for name in names),
             ";".join(names),
             _PAYLOAD,
@@ -165,12 +169,6 @@ def sign_v4(
         f"SignedHeaders={';'.join(names)}, Signature={signature}"
     )
     return added
-
-
-def _host_header(scheme: str, netloc: str) -> str:
-    host = netloc.rsplit("@", 1)[-1].lower()
-    default = ":443" if scheme == "https" else ":80"
-    return host[: -len(default)] if host.endswith(default) else host
 
 
 def _canonical_query(query: str) -> str:

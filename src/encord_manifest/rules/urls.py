@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from encord_manifest import spec
+from encord_manifest.authority import authority_problem
 from encord_manifest.diagnostics import Change, Finding, Fix, Pointer, Severity
 from encord_manifest.rules import family_check, register, replace_value_fix
 from encord_manifest.rules.view import Column, ManifestView
@@ -176,6 +177,25 @@ PROVIDER_HOST_MISMATCH = register(
     example_is_literal=False,
 )
 
+URL_AMBIGUOUS_HOST = register(
+    "U311",
+    "url-ambiguous-host",
+    Severity.ERROR,
+    "URL's host is ambiguous or carries credentials (user info, backslash, odd IP spelling)",
+    explanation="""
+        The part between `//` and the path must name one host that every parser reads alike.
+        User information (`user:password@host`, or `host:x@other-host`, whose "password" hides a
+        second host), a backslash or a percent-escape in the host, an empty or invalid port, an
+        empty label, a non-ASCII name (write it as `xn--...`), or an IPv4 address written other
+        than as four decimal numbers (`2130706433`, `0177.0.0.1`, `127.1`) is read one way by one
+        HTTP client and another way by the next: Encord's importer may fetch a different host
+        than the one you checked, and credentials do not belong in a manifest. `lint --remote`
+        never requests such a URL.
+    """,
+    failing='{"images": [{"objectUrl": "https://b.s3.eu-west-1.amazonaws.com:x@other.example/a.jpg"}]}',
+    passing=f'{{"images": [{{"objectUrl": "{_B}/a.jpg"}}]}}',
+)
+
 # --- the exact analysis of one URL -----------------------------------------------------------
 
 #: Every character for which str.isspace() is true (a test keeps this list honest).
@@ -222,6 +242,9 @@ def url_problems(url: str) -> Iterator[tuple[str, str]]:
             ),
         )
     yield from _scheme_problems(url.strip(_DEBRIS))
+    ambiguity = authority_problem(url)
+    if ambiguity is not None:
+        yield URL_AMBIGUOUS_HOST, ambiguity
     size = len(url.encode("utf-8", "surrogatepass"))
     if size > spec.MAX_URL_BYTES:
         yield URL_TOO_LONG, f"URL is {size:,} bytes long; the limit is {spec.MAX_URL_BYTES:,}"
@@ -394,6 +417,15 @@ _NOT_HTTPS_WITH_HOST = re.compile(r"\n(?!https://[^/?#:\n@])")
 _HOSTED_PREFIX = re.compile(r"https://[^/?#:@\s][^/?#@\s]*/")
 
 
+#: A URL (after the first) whose host is not plainly a DNS name with at most a 4-digit port:
+#: those get the exact host analysis (``authority_problem``). A superset by construction: its
+#: labels are the exact grammar's, and a last label starting with a letter is never numeric.
+_UNPLAIN_HOST = re.compile(
+    r"\n(?!https://(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?\.)*"
+    r"[A-Za-z_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?\.?(?::[1-9][0-9]{0,3})?(?:[/?#\n]|\Z))"
+)
+
+
 def _without_path(urls: list[str], joined: str) -> Iterator[int]:
     """URLs with nothing after the host: they name a bucket, not an object."""
     if "?" in joined or "#" in joined:  # a "/" in a query string is not a path
@@ -431,9 +463,17 @@ def _syntax_suspects(urls: list[str], joined: str) -> set[int] | None:
         # Each match is the newline before a suspect URL: the index of the URL after it.
         matches = (m.start() for m in _NOT_HTTPS_WITH_HOST.finditer(joined))
         suspects.update(i + 1 for i in _indexes(joined, matches))
-        if not urls[0].startswith(_HTTPS) or not host_of(urls[0]):
+        unplain = (m.start() for m in _UNPLAIN_HOST.finditer(joined))
+        suspects.update(i + 1 for i in _indexes(joined, unplain))
+        if (
+            not urls[0].startswith(_HTTPS)
+            or not host_of(urls[0])
+            or authority_problem(urls[0]) is not None
+        ):
             suspects.add(0)
         suspects.update(_without_path(urls, joined))
+    elif authority_problem(urls[0]) is not None:
+        suspects.update(range(len(urls)))  # one host for all, and it is ambiguous
     if "@" in joined:  # "@" ends user info, after which the host may be missing too
         suspects.update(i for i, url in enumerate(urls) if not host_of(url))
     if max(map(len, urls)) > spec.MAX_FILE_NAME_CHARS:
