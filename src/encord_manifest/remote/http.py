@@ -409,7 +409,8 @@ class Fetcher:
                 if connection.sock is None:
                     try:
                         connection.connect()
-                    except (urllib3.exceptions.HTTPError, OSError) as error:
+                    # ValueError: urllib3's CertificateError (a name the certificate lacks).
+                    except (urllib3.exceptions.HTTPError, OSError, ValueError) as error:
                         raise _ConnectFailed(_connection_message(error)) from None
                 if ticket.expired:
                     raise TimeoutError("deadline")
@@ -522,7 +523,9 @@ def _connection_message(error: BaseException) -> str:
         return "no connection could be made in time"
     if isinstance(error, ConnectionRefusedError):
         return "the connection was refused"
-    if isinstance(error, errors.SSLError) or type(error).__name__.startswith("SSL"):
+    if isinstance(error, errors.SSLError) or type(error).__name__.startswith(
+        ("SSL", "Certificate")
+    ):
         return "the TLS handshake failed (certificate or protocol)"
     if isinstance(error, (errors.TimeoutError, TimeoutError)):
         return "no answer in time"
