@@ -144,7 +144,11 @@ OBJECT_UNREACHABLE = _remote(
     """
         No answer could be had: the host does not resolve, refuses or drops connections, does not
         answer in time, or answers with a server error (5xx, 429) even after retries, or with
-        another client error. Encord's import would meet the same.
+        another client error. Each object gets 3 x `--timeout` for all its requests, retries
+        and redirects together, however slowly a server drips its answer. A host that does not
+        resolve or accept connections is asked once per run: its URLs are reported in one
+        finding, at the first, with the count and the next few places. Encord's import would
+        meet the same.
     """,
     "the server answers 503 to every retry",
     "the server answers 200",
@@ -154,11 +158,18 @@ OBJECT_NOT_CHECKED = _remote(
     "R809",
     "object-not-checked",
     Severity.WARNING,
-    "The URL's host is a private or local address; not checked",
+    "The object was not requested (a private or local address, or the run's deadline)",
     """
-        The host resolves to a private, loopback or link-local address, which a check never
-        contacts unless `--allow-private-hosts` is given (a CI job linting an untrusted pull
-        request must not probe its own network). Encord cannot reach such an address either.
+        A check never contacts an address that is not globally reachable (private, loopback,
+        link-local, CGNAT, and such addresses inside IPv6 forms), whatever the spelling of the
+        URL or of a redirect's Location, unless the user opens it: `--allow-host HOST[:PORT]`
+        (or `allow-hosts` in the configuration) for one host, `--allow-private-hosts` for all.
+        Cloud metadata endpoints (169.254.169.254, fd00:ec2::254, ...) are opened only by an
+        `--allow-host` on the command line. Through a proxy, a name that does not resolve here
+        is not handed to the proxy unless `--allow-host` names it. A redirect to a URL whose
+        host parsers read differently is not followed. Objects left when `--deadline` passes
+        are reported here too. Findings of one host (or of the deadline) are given once, with
+        the count. Encord cannot reach a private address either.
     """,
     "a URL on 10.0.0.5 or 169.254.169.254",
     "a URL on a public host",
