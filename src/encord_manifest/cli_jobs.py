@@ -165,6 +165,14 @@ def submit(
             "--allow-private-hosts", help="With --remote: let checks contact private addresses."
         ),
     ] = False,
+    allow_host: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            "--allow-host",
+            metavar="HOST[:PORT]",
+            help="With --remote: let checks contact this private host (repeatable).",
+        ),
+    ] = None,
     output_format: ReportOption = TextOrJson.TEXT,
     input_format: InputFormatOption = None,
 ) -> None:
@@ -188,7 +196,15 @@ def submit(
     extra = []
     if remote:
         checker = _or_usage_error(
-            functools.partial(_remote_checker, 32, 10.0, allow_private_hosts, None, True)
+            functools.partial(
+                _remote_checker,
+                32,
+                10.0,
+                allow_private_hosts,
+                None,
+                True,
+                allow_hosts=tuple(allow_host or ()),
+            )
         )
         extra.append(checker(settings))
     request = SubmitRequest(

@@ -143,42 +143,49 @@ class Ticket:
 
 
 class Watchdog:
-    """Shuts down the socket of every exchange that outlives its deadline."""
+    """Shuts down the socket of every exchange that outlives its deadline.
+
+    Its thread runs only while exchanges are watched: a thread left behind would keep the
+    process from forking (the lint of a large file in parts forks only when it is alone)."""
 
     def __init__(self) -> None:
         self._tickets: set[Ticket] = set()
         self._changed = threading.Condition()
-        self._thread: threading.Thread | None = None
+        self._running = False
 
     @contextmanager
     def watch(self, connection: HTTPConnection, deadline: float) -> Iterator[Ticket]:
         ticket = Ticket(connection, deadline)
         with self._changed:
             self._tickets.add(ticket)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, daemon=True, name="deadlines")
-                self._thread.start()
+            if not self._running:
+                self._running = True
+                threading.Thread(target=self._run, daemon=True, name="deadlines").start()
             self._changed.notify()
         try:
             yield ticket
         finally:
             with self._changed:
                 self._tickets.discard(ticket)
+                self._changed.notify()
 
     def _run(self) -> None:
         while True:
             with self._changed:
+                if not self._tickets:
+                    self._running = False
+                    return
                 now = time.monotonic()
                 late = [t for t in self._tickets if t.deadline <= now]
                 for ticket in late:
                     self._tickets.discard(ticket)
                     ticket.expired = True
-                waiting = min((t.deadline for t in self._tickets), default=now + 3600) - now
+                if not late:
+                    soonest = min(t.deadline for t in self._tickets)
+                    self._changed.wait(timeout=max(0.005, soonest - now))
+                    continue
             for ticket in late:
                 _shut_down(ticket.connection)
-            if not late:
-                with self._changed:
-                    self._changed.wait(timeout=max(0.005, waiting))
 
 
 def _shut_down(connection: HTTPConnection) -> None:
