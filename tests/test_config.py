@@ -161,8 +161,10 @@ def test_exclude_skips_files_named_or_found(tmp_path: Path) -> None:
     kept = manifest(tmp_path / "m.json")
     found = run_cli("lint", str(tmp_path), "--output-format", "json")
     assert {d["path"] for d in json.loads(found.stdout)["diagnostics"]} == {str(kept)}
-    named = run_cli("lint", str(draft))  # as pre-commit passes files: still excluded
-    assert (named.returncode, named.stdout) == (0, "All checks passed (0 files).\n")
+    named = run_cli("lint", str(draft))  # as pre-commit passes files: still excluded, and said
+    assert (named.returncode, named.stdout) == (0, "No files linted.\n")
+    config = tmp_path / "encord-manifest.toml"
+    assert named.stderr == f"encord-manifest: info: {draft}: not linted: excluded by {config}\n"
 
 
 @pytest.mark.parametrize(

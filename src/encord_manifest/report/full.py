@@ -29,7 +29,7 @@ def render(results: Sequence[FileResult], options: ReportOptions | None = None) 
         for diagnostic in result.diagnostics:
             blocks.append(_block(diagnostic, lines, options))
     if not options.quiet:
-        blocks.append(summary_line(Summary.of(results)) + "\n")
+        blocks.append(summary_line(Summary.of(results, options)) + "\n")
     return "\n".join(blocks)
 
 

@@ -219,7 +219,8 @@ def parse_size(value: object) -> int | None:
 
 
 def format_size(size: int) -> str:
+    """ "2GiB" for a whole number of a binary unit (as ``parse_size`` reads it back), else bytes."""
     for unit, factor in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
-        if size >= factor:
-            return f"{size / factor:g} {unit}"
-    return f"{size:,} bytes"
+        if size % factor == 0:
+            return f"{size // factor}{unit}"
+    return f"{size} bytes"
