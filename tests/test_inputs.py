@@ -179,7 +179,7 @@ def rewrite_after_reading(
     monkeypatch: pytest.MonkeyPatch, path: Path, new: bytes, times: list[int]
 ) -> None:
     """The seam: the file is rewritten the moment its bytes have been read."""
-    original = linter.read_opened
+    original = reading.read_opened  # the real one, never an earlier seam
 
     def read_then_rewrite(opened: reading.Opened, max_bytes: int) -> bytes:
         raw = original(opened, max_bytes)
@@ -227,6 +227,7 @@ def test_a_large_file_is_read_again_only_if_unchanged(
     same = lint_file(str(path), LintSettings())
     assert rewritten and [(d.code, d.span) for d in same.diagnostics] == expected
     for changed in (shifted(raw), raw.replace(b"https", b"hXXps"), raw + b" "):
+        path.write_bytes(raw)
         rewrite_after_reading(monkeypatch, path, changed, rewritten)
         with pytest.raises(InputError, match=r"m\.json: changed while it was being linted"):
             lint_file(str(path), LintSettings())
