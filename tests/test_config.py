@@ -161,8 +161,10 @@ def test_exclude_skips_files_named_or_found(tmp_path: Path) -> None:
     kept = manifest(tmp_path / "m.json")
     found = run_cli("lint", str(tmp_path), "--output-format", "json")
     assert {d["path"] for d in json.loads(found.stdout)["diagnostics"]} == {str(kept)}
-    named = run_cli("lint", str(draft))  # as pre-commit passes files: still excluded
-    assert (named.returncode, named.stdout) == (0, "All checks passed (0 files).\n")
+    named = run_cli("lint", str(draft))  # as pre-commit passes files: still excluded, and said
+    assert (named.returncode, named.stdout) == (0, "No files linted.\n")
+    config = tmp_path / "encord-manifest.toml"
+    assert named.stderr == f"encord-manifest: info: {draft}: not linted: excluded by {config}\n"
 
 
 @pytest.mark.parametrize(
@@ -265,6 +267,26 @@ def test_convert_lints_with_the_configuration_too(tmp_path: Path) -> None:
         ('per-file-ignores = {"a" = ["Q1"]}', "per-file-ignores.'a': 'Q1' is no rule code"),
         ('exclude = [""]', "exclude: an empty pattern matches nothing"),
         ("select = [", "not valid TOML: "),
+        # Patterns are checked when read, not at the first file they would match.
+        ('exclude = ["[z-a]"]', "exclude: '[z-a]' is not a valid pattern (bad character range"),
+        ('exclude = ["a/[!]"]', "exclude: 'a/[!]' is not a valid pattern (unterminated"),
+        ('exclude = "drafts"', 'exclude: expected a list of strings, such as ["U309"]'),
+        (
+            'per-file-ignores = {"[z-a].json" = ["U"]}',
+            "per-file-ignores: '[z-a].json' is not a valid pattern (bad character range",
+        ),
+        ('per-file-ignores = {" " = ["U"]}', "per-file-ignores: an empty pattern matches"),
+        ('per-file-ignores = {"a" = "U"}', "per-file-ignores.'a': expected a list of strings"),
+        ('severity = ["U301"]', "severity: expected a table, such as"),
+        ("provider = 3", "provider: 3 is not one of any"),
+        ('select = [["U"]]', "select: expected a list of strings, found ['U']"),
+        # Deep nesting makes tomllib recurse past Python's limit (a RecursionError).
+        ("a = " + "[" * 3000 + "]" * 3000, "not usable TOML: values nested too deeply"),
+        ("a = " + "{b = " * 3000 + "1" + "}" * 3000, "not usable TOML: values nested too deeply"),
+        ('max-input-size = "2XB"', 'max-input-size: expected a size such as "2GiB", "500MB"'),
+        ("max-input-size = 0", "max-input-size: expected a size such as"),
+        ("max-input-size = true", "max-input-size: expected a size such as"),
+        ("max-input-size = 1.5", "max-input-size: expected a size such as"),
     ],
 )
 def test_a_bad_configuration_is_a_usage_error_naming_the_key(
@@ -277,7 +299,16 @@ def test_a_bad_configuration_is_a_usage_error_naming_the_key(
     assert str(raised.value).startswith(f"{config_file}: ") and message in str(raised.value)
     done = run_cli("lint", str(path))
     assert (done.returncode, done.stdout) == (2, "")
-    assert done.stderr == f"encord-manifest: error: {raised.value}\n"
+    assert done.stderr == f"encord-manifest: error: {raised.value}\n"  # one line
+
+
+def test_deep_nesting_in_pyproject_names_the_file(tmp_path: Path) -> None:
+    pyproject = write(tmp_path / "pyproject.toml", "[tool.encord-manifest]\nx = " + "[" * 5000)
+    done = run_cli("lint", str(manifest(tmp_path / "m.json")))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        f"encord-manifest: error: {pyproject}: not usable TOML: values nested too deeply\n"
+    )
 
 
 def test_a_bad_pyproject_table_names_the_table(tmp_path: Path) -> None:

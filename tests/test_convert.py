@@ -168,7 +168,8 @@ def test_sync_leaves_excluded_files_alone(tmp_path: Path) -> None:
     draft.parent.mkdir()
     draft.write_text(CLEAN_CSV)
     done = run_cli("convert", "--sync", str(draft))
-    assert (done.returncode, done.stderr) == (0, "") and not (
+    said = f"encord-manifest: info: {draft}: not converted: excluded by {tmp_path / 'encord-manifest.toml'}\n"
+    assert (done.returncode, done.stderr) == (0, said) and not (
         tmp_path / "drafts" / "m.json"
     ).exists()
     named = run_cli("convert", str(draft))  # named alone, without --sync: converted

@@ -18,11 +18,12 @@ import typer
 from encord_manifest import __version__
 from encord_manifest.cli_choices import InputFormat, TextOrJson
 from encord_manifest.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED
+from encord_manifest.paths import expand_paths
 from encord_manifest.report import OutputFormat
 from encord_manifest.settings import Provider
 
 if TYPE_CHECKING:
-    from encord_manifest.config import SettingsResolver
+    from encord_manifest.config import ResolvedSettings, SettingsResolver
     from encord_manifest.diagnostics import Finding
     from encord_manifest.fix_command import FixTally
     from encord_manifest.linter import SourceFormat
@@ -56,28 +57,6 @@ def _root(
     ] = False,
 ) -> None:
     """Lint, convert and submit Encord import manifests before the upload."""
-
-
-MANIFEST_SUFFIXES = (".json", ".csv")
-
-
-def expand_paths(paths: list[str]) -> list[str]:
-    """Files as given; directories become the manifests (*.json, *.csv) below them, sorted."""
-    files: list[str] = []
-    for path in paths:
-        candidate = Path(path)
-        if path != "-" and candidate.is_dir():
-            found = sorted(
-                p
-                for p in candidate.rglob("*")
-                if p.suffix.lower() in MANIFEST_SUFFIXES
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(candidate).parts)
-            )
-            files.extend(str(p) for p in found)
-        else:
-            files.append(path)
-    return files
 
 
 @app.command()
@@ -244,6 +223,13 @@ def lint(
             rich_help_panel="Fixes",
         ),
     ] = False,
+    max_input_size: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            help='Refuse inputs larger than this, unread (exit 2): "2GiB" (the default), "500MB".',
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check manifests against the schema and every rule; report each problem at its line and column."""
     from encord_manifest.config import render_settings
@@ -257,7 +243,9 @@ def lint(
     if fix and "-" in paths:
         _print_error("--fix cannot write standard input back; use --diff to see the fixes")
         raise typer.Exit(EXIT_ERROR)
-    resolver = _resolver(select, extend_select or [], ignore or [], provider, config, isolated)
+    resolver = _resolver(
+        select, extend_select or [], ignore or [], provider, config, isolated, max_input_size
+    )
     remote_checker = (
         _or_usage_error(
             functools.partial(
@@ -276,20 +264,29 @@ def lint(
     )
     results: list[FileResult] = []
     failed_inputs = False
+    unread = 0
     tally = None
     if fix or diff:  # only then: the fixer's modules would cost every run start-up time
         from encord_manifest.fix_command import FixTally, fix_file
 
         tally = FixTally()
     forced_format = _forced_format(input_format)
-    for path in expand_paths(paths):
-        resolved = _or_usage_error(functools.partial(resolver.resolve, path))
-        if show_settings:
-            sys.stdout.write(render_settings(resolved))
-            continue
-        if resolved.excluded:
-            continue
+    chosen = output_format or default_format()
+
+    def cannot_read(message: str) -> None:
+        nonlocal unread, failed_inputs
+        _print_error(f"cannot read {message}")
+        unread, failed_inputs = unread + 1, True
+
+    for path in expand_paths(paths, cannot_read):
         try:
+            resolved = _or_usage_error(functools.partial(resolver.resolve, path))
+            if show_settings:
+                sys.stdout.write(render_settings(resolved))
+                continue
+            if resolved.excluded:
+                _say_excluded(path, paths, resolved)
+                continue
             if tally is not None:
                 results.append(
                     fix_file(
@@ -305,21 +302,21 @@ def lint(
             else:
                 extra = [remote_checker(resolved.lint)] if remote_checker else []
                 results.append(lint_file(path, resolved.lint, forced_format, extra))
+            if chosen is not OutputFormat.FULL:  # only `full` shows source lines
+                results[-1].source = None
         except InputError as error:
-            _print_error(f"cannot read {error}")
-            failed_inputs = True
+            cannot_read(str(error))
         except OutputError as error:
             _print_error(f"cannot write {error}")
             failed_inputs = True
     if show_settings:
-        raise typer.Exit(EXIT_CLEAN)
+        raise typer.Exit(EXIT_ERROR if failed_inputs else EXIT_CLEAN)
     if diff and tally is not None:
         _print_diff_summary(tally)
         raise typer.Exit(
             EXIT_ERROR if failed_inputs else EXIT_FINDINGS if tally.fixes else EXIT_CLEAN
         )
-    chosen = output_format or default_format()
-    options = ReportOptions(color=use_color(sys.stdout.isatty()), quiet=quiet)
+    options = ReportOptions(color=use_color(sys.stdout.isatty()), quiet=quiet, unread=unread)
     if statistics:
         from encord_manifest.report.statistics import render as render_statistics
 
@@ -331,6 +328,16 @@ def lint(
     failing = {"error", "warning"} if strict else {"error"}
     has_failures = any(d.severity.value in failing for r in results for d in r.diagnostics)
     raise typer.Exit(EXIT_FINDINGS if has_failures and not exit_zero else EXIT_CLEAN)
+
+
+def _say_excluded(
+    path: str, named: list[str], resolved: ResolvedSettings, done: str = "linted"
+) -> None:
+    """A file named on the command line but excluded by the configuration: said, not skipped
+    silently (files found in a directory are left out without a word, as intended)."""
+    if path in named:
+        where = resolved.config.label if resolved.config else "the configuration"
+        print(f"encord-manifest: info: {path}: not {done}: excluded by {where}", file=sys.stderr)
 
 
 def _remote_checker(
@@ -415,12 +422,15 @@ def _resolver(
     provider: Provider | None,
     config: Path | None = None,
     isolated: bool = False,
+    max_input_size: str | None = None,
 ) -> SettingsResolver:
     from encord_manifest.config import SettingsResolver, command_line_options
 
     return _or_usage_error(
         lambda: SettingsResolver(
-            command_line_options(select, extend_select, ignore, provider), config, isolated
+            command_line_options(select, extend_select, ignore, provider, max_input_size),
+            config,
+            isolated,
         )
     )
 
@@ -498,8 +508,14 @@ def convert(
     resolver = _resolver(None, [], [], provider)
     statuses = [EXIT_CLEAN]
     for input_path in input_paths:
-        resolved = _or_usage_error(functools.partial(resolver.resolve, input_path))
+        try:
+            resolved = _or_usage_error(functools.partial(resolver.resolve, input_path))
+        except InputError as error:
+            _print_error(f"cannot read {error}")
+            statuses.append(EXIT_ERROR)
+            continue
         if sync and resolved.excluded:
+            _say_excluded(input_path, input_paths, resolved, "converted")
             continue  # as pre-commit names every staged CSV, `exclude` holds here too
         request = ConvertRequest(
             input=input_path,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -29,7 +30,12 @@ from typing import Any
 
 from encord_manifest import spec
 from encord_manifest.diagnostics import Severity
-from encord_manifest.settings import UNREADABLE_CODES, LintSettings, Provider
+from encord_manifest.settings import (
+    DEFAULT_MAX_INPUT_BYTES,
+    UNREADABLE_CODES,
+    LintSettings,
+    Provider,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -60,6 +66,7 @@ class Options:
     max_object_mb: float | None = None
     exclude: tuple[str, ...] = ()
     allow_hosts: tuple[str, ...] = ()
+    max_input_bytes: int | None = None
 
 
 # -- values ---------------------------------------------------------------------------------
@@ -123,20 +130,40 @@ def _selectors(value: Any, where: str) -> tuple[str, ...]:
     return tuple(normalize_selector(item, where) for item in _string_list(value, where))
 
 
+def _glob(glob: str, where: str) -> str:
+    """A pattern, checked now: a bad one (``[z-a]``) would otherwise fail at the first match."""
+    if not glob.strip():
+        raise ConfigError(f"{where}: an empty pattern matches nothing")
+    try:
+        _glob_regex(_normalized(glob))
+    except re.error as error:
+        raise ConfigError(f"{where}: {glob!r} is not a valid pattern ({error.msg})") from None
+    return glob
+
+
 def _globs(value: Any, where: str) -> tuple[str, ...]:
-    globs = _string_list(value, where)
-    for glob in globs:
-        if not glob.strip():
-            raise ConfigError(f"{where}: an empty pattern matches nothing")
-    return tuple(globs)
+    return tuple(_glob(glob, where) for glob in _string_list(value, where))
 
 
 def _per_file_ignores(value: Any, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
         raise ConfigError(f'{where}: expected a table of patterns, such as {{"drafts/*" = ["U"]}}')
     return tuple(
-        (pattern, _ignores(codes, f"{where}.{pattern!r}")) for pattern, codes in value.items()
+        (_glob(pattern, where), _ignores(codes, f"{where}.{pattern!r}"))
+        for pattern, codes in value.items()
     )
+
+
+def _size(value: Any, where: str) -> int:
+    from encord_manifest.sources.reading import parse_size
+
+    size = parse_size(value)
+    if size is None:
+        raise ConfigError(
+            f'{where}: expected a size such as "2GiB", "500MB" or a number of bytes, '
+            f"found {value!r}"
+        )
+    return size
 
 
 def _severity(value: Any, where: str) -> tuple[tuple[str, Severity], ...]:
@@ -282,6 +309,14 @@ OPTIONS: tuple[OptionSpec, ...] = (
         '"10.0.0.5:9000", "[::1]"); never a cloud metadata address, which only --allow-host '
         "on the command line opens (a pull request can change this file).",
     ),
+    OptionSpec(
+        "max-input-size",
+        "max_input_bytes",
+        _size,
+        '"2GiB"',
+        'Refuse (exit 2) an input larger than this, unread: "2GiB", "500MB" or bytes. A safety '
+        "limit for pipes and devices that never end, not a finding (that is max-file-mb).",
+    ),
 )
 _BY_KEY = {option.key: option for option in OPTIONS}
 
@@ -333,6 +368,8 @@ def read_config(path: Path, required: bool = True) -> ConfigFile | None:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    except RecursionError:  # the parser recurses once per level of nested arrays or tables
+        raise ConfigError(f"{path}: not usable TOML: values nested too deeply") from None
     if path.name == PYPROJECT:
         tool = document.get("tool")
         table = tool.get(TOOL_TABLE) if isinstance(tool, dict) else None
@@ -349,14 +386,23 @@ def read_config(path: Path, required: bool = True) -> ConfigFile | None:
 
 
 def config_in(directory: Path) -> ConfigFile | None:
-    """The configuration a directory holds itself, if any."""
+    """The configuration a directory holds itself, if any; OSError if it cannot be told."""
     own = directory / CONFIG_FILE_NAME
-    if own.is_file():
+    if _is_file(own):
         return read_config(own)
     pyproject = directory / PYPROJECT
-    if pyproject.is_file():
+    if _is_file(pyproject):
         return read_config(pyproject, required=False)
     return None
+
+
+def _is_file(path: Path) -> bool:
+    """Whether a file is there; OSError where that cannot be known (a directory that may not
+    be searched), since taking it for "no configuration" could silently lint with defaults."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
 
 
 def find_config(
@@ -420,6 +466,13 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
+def _normalized(pattern: str) -> str:
+    pattern = pattern.strip()
+    if pattern.startswith("./"):
+        pattern = pattern[2:]
+    return pattern.rstrip("/")
+
+
 def path_matches(pattern: str, relative: PurePosixPath) -> bool:
     """Whether a file (relative to the configuration's directory) matches a pattern.
 
@@ -427,10 +480,7 @@ def path_matches(pattern: str, relative: PurePosixPath) -> bool:
     is in); with one, it matches the path from the configuration's directory, or a
     directory that holds the file. A trailing '/' is allowed and means the same.
     """
-    pattern = pattern.strip()
-    if pattern.startswith("./"):
-        pattern = pattern[2:]
-    pattern = pattern.rstrip("/")
+    pattern = _normalized(pattern)
     regex = _glob_regex(pattern)
     if "/" not in pattern:
         return any(regex.fullmatch(part) for part in relative.parts)
@@ -478,7 +528,16 @@ class SettingsResolver:
         if self._explicit is not None:
             return self._explicit
         start = Path.cwd() if path == "-" else Path(os.path.abspath(path)).parent
-        return find_config(start, self._found)
+        try:
+            return find_config(start, self._found)
+        except OSError as error:
+            from encord_manifest.sources.reading import InputError, display_name
+
+            where = Path(error.filename).parent if error.filename else start
+            raise InputError(
+                f"{display_name(path)}: {error.strerror or error} "
+                f"(looking for its configuration in {where})"
+            ) from None
 
     def resolve(self, path: str) -> ResolvedSettings:
         config = self.config_for(path)
@@ -500,6 +559,7 @@ class SettingsResolver:
             max_object_bytes=round(options.max_object_mb * 1_000_000)
             if options.max_object_mb
             else None,
+            max_input_bytes=options.max_input_bytes or DEFAULT_MAX_INPUT_BYTES,
             disabled=disabled_codes(
                 [config.options if config else Options(), self.cli], file_ignores, _known_codes()
             ),
@@ -527,6 +587,7 @@ def merge(file: Options, cli: Options) -> Options:
         max_object_mb=cli.max_object_mb or file.max_object_mb,
         exclude=file.exclude + cli.exclude,
         allow_hosts=file.allow_hosts + cli.allow_hosts,
+        max_input_bytes=cli.max_input_bytes or file.max_input_bytes,
     )
 
 
@@ -600,6 +661,7 @@ def command_line_options(
     extend_select: Iterable[str] = (),
     ignore: Iterable[str] = (),
     provider: Provider | None = None,
+    max_input_size: str | None = None,
 ) -> Options:
     """Options given on the command line; each list option takes comma-separated values and
     may be repeated (``--ignore U309,T402 --ignore M``)."""
@@ -612,6 +674,9 @@ def command_line_options(
         extend_select=_selectors(split(extend_select), "--extend-select"),
         ignore=_ignores(split(ignore), "--ignore"),
         provider=provider,
+        max_input_bytes=_size(max_input_size, "--max-input-size")
+        if max_input_size is not None
+        else None,
     )
 
 
@@ -650,6 +715,7 @@ def render_settings(resolved: ResolvedSettings) -> str:
         *([f"max-object-mb = {options.max_object_mb:g}"] if options.max_object_mb else []),
         f"exclude = {strings(options.exclude)}",
         *([f"allow-hosts = {strings(options.allow_hosts)}"] if options.allow_hosts else []),
+        f"max-input-size = {_size_value(options.max_input_bytes or DEFAULT_MAX_INPUT_BYTES)}",
         "",
         f"# Reported: {len(rules) - len(resolved.lint.disabled)} of {len(rules)} rules",
     ]
@@ -664,6 +730,14 @@ def render_settings(resolved: ResolvedSettings) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _size_value(size: int) -> str:
+    """A size as TOML that ``max-input-size`` reads back: "2GiB", or a number of bytes."""
+    from encord_manifest.sources.reading import format_size
+
+    text = format_size(size)
+    return str(size) if text.endswith("bytes") else f'"{text}"'
+
+
 def _cli_summary(cli: Options) -> str:
     parts = [
         f"--{key} {','.join(values)}"
@@ -676,4 +750,6 @@ def _cli_summary(cli: Options) -> str:
     ]
     if cli.provider is not None:
         parts.append(f"--provider {cli.provider.value}")
+    if cli.max_input_bytes is not None:
+        parts.append(f"--max-input-size {cli.max_input_bytes}")
     return " ".join(parts)

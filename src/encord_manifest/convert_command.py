@@ -51,7 +51,7 @@ def run_convert(request: ConvertRequest, out: TextIO, err: TextIO) -> int:
         output = beside(request.input, target)
     if output is not None and request.input != "-" and same_file(Path(request.input), output):
         raise UsageError(f"{request.output} is the input file; conversion never replaces it")
-    document = load_file(request.input, source, request.delimiter)
+    document = load_file(request.input, source, request.delimiter, request.settings.max_input_bytes)
     if request.skip_duplicate_urls and isinstance(document.data, dict):
         document.data["skip_duplicate_urls"] = True
     diagnostics = lint_document(document, request.settings).diagnostics

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from encord_manifest.diagnostics import Finding, Pointer, Span, Target
+
+if TYPE_CHECKING:
+    from encord_manifest.sources.reading import SourceText
 
 Request = tuple[Pointer, Target]
 
@@ -34,3 +37,6 @@ class Document:
     findings: list[Finding] = field(default_factory=list)
     #: Rows of a CSV source that became no entry, for a reason the source reported.
     rows_dropped: bool = False
+    #: The text that was checked (what locates findings and what `full` shows); None when
+    #: the document was not made from text.
+    source: SourceText | None = None

@@ -39,7 +39,7 @@ def fix_file(
     Returns the findings that remain (with ``write``) or the file's findings as they are.
     Raises the linter's InputError and writing's OutputError.
     """
-    raw = read_input(path)
+    raw = read_input(path, settings.max_input_bytes)
     name = "<stdin>" if path == "-" else path
     fixed = fix_bytes(name, raw, settings, source_format(path, format))
     if fixed is None:  # not text at all: nothing to fix, the lint says why

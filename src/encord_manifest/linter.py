@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import gc
 import mmap
-import os
-import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 from encord_manifest.diagnostics import (
@@ -26,17 +23,25 @@ from encord_manifest.diagnostics import (
 from encord_manifest.document import Document, Request
 from encord_manifest.rules import all_rules, family_checks
 from encord_manifest.rules.view import ManifestView
-from encord_manifest.settings import LintSettings
-
-
-class InputError(Exception):
-    """The input could not be read at all (missing file, permission, a directory...)."""
+from encord_manifest.settings import DEFAULT_MAX_INPUT_BYTES, LintSettings
+from encord_manifest.sources.reading import InputError as InputError  # where callers look
+from encord_manifest.sources.reading import (
+    Opened,
+    SourceText,
+    open_input,
+    read_opened,
+    source_text,
+)
+from encord_manifest.sources.reading import read_input as read_input
 
 
 @dataclass
 class FileResult:
     path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: The text that was checked, for formats that show source lines (`full`); set when
+    #: there are diagnostics.
+    source: SourceText | None = None
 
 
 SourceFormat = Literal["json", "csv"]
@@ -63,42 +68,42 @@ def load(
 
 
 def load_file(
-    path: str, format: SourceFormat | None = None, delimiter: str | None = None
+    path: str,
+    format: SourceFormat | None = None,
+    delimiter: str | None = None,
+    max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
 ) -> Document:
-    """Read and load one file ('-' for standard input); its bytes are released before the parse."""
-    chosen = source_format(path, format)
-    size, text, findings = _read_text(path, bom_is_finding=chosen == "json")
-    # Standard input cannot be read twice: its text is kept. A file's text is read again
-    # only if there are findings to locate.
-    name = "<stdin>" if path == "-" else path
-    reread = None if path == "-" else lambda: _read_text(path, chosen == "json")[1]
+    """Read ('-': standard input) and load one input, reading it exactly once."""
+    with open_input(path) as opened:
+        return _load_opened(opened, format, delimiter, max_bytes)
+
+
+def _load_opened(
+    opened: Opened, format: SourceFormat | None, delimiter: str | None, max_bytes: int
+) -> Document:
+    chosen = source_format(opened.path, format)
+    size, text, findings, source = _read_text(opened, chosen, max_bytes)
     if chosen == "csv":
         from encord_manifest.sources.csv_source import load_csv_text
 
-        return load_csv_text(name, text, size, findings, delimiter, reread)
+        return load_csv_text(opened.name, text, size, findings, delimiter, source)
     from encord_manifest.sources.json_source import load_json_text
 
-    return load_json_text(name, text, size, findings, reread)
+    return load_json_text(opened.name, text, size, findings, source)
 
 
-def _read_text(path: str, bom_is_finding: bool) -> tuple[int, str | None, list[Finding]]:
+def _read_text(
+    opened: Opened, chosen: SourceFormat, max_bytes: int
+) -> tuple[int, str | None, list[Finding], SourceText]:
     from encord_manifest.sources.encoding import decode
 
-    raw = read_input(path)
+    raw = read_opened(opened, max_bytes)
+    bom_is_finding = chosen == "json"
     text, findings = decode(raw, bom_is_finding=bom_is_finding)
-    return len(raw), text, findings  # `raw` dies with this frame
-
-
-def read_input(path: str) -> bytes:
-    """Bytes of a file, or of standard input for '-'."""
-    if path == "-":
-        return sys.stdin.buffer.read()
-    try:
-        return Path(path).read_bytes()
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory") from None
-    except OSError as error:
-        raise InputError(f"{path}: {error.strerror or error}") from None
+    source = source_text(
+        opened, raw, text, chosen, lambda again: decode(again, bom_is_finding=bom_is_finding)[0]
+    )
+    return len(raw), text, findings, source  # `raw` dies with this frame
 
 
 def lint_bytes(
@@ -113,41 +118,41 @@ def lint_file(
     format: SourceFormat | None = None,
     extra: Sequence[ExtraCheck] = (),
 ) -> FileResult:
-    """Lint a file by name ('-' for standard input)."""
-    if source_format(path, format) == "csv" or extra:
-        return lint_document(load_file(path, format), settings, extra)
-    if path != "-":
-        in_parts = _lint_in_parts(path, settings)
-        if in_parts is not None:
-            return in_parts
-    return lint_document(load_file(path, format), settings)
+    """Lint a file by name ('-' for standard input), opened and read once."""
+    with open_input(path) as opened:
+        if source_format(path, format) == "json" and not extra and path != "-":
+            in_parts = _lint_in_parts(opened, settings)
+            if in_parts is not None:
+                return in_parts
+        document = _load_opened(opened, format, None, settings.max_input_bytes)
+    return lint_document(document, settings, extra)
 
 
-def _lint_in_parts(path: str, settings: LintSettings) -> FileResult | None:
+def _lint_in_parts(opened: Opened, settings: LintSettings) -> FileResult | None:
     """A large JSON manifest linted by two processes (``shards``); None: lint it whole.
 
     The file is mapped, not read: the parts decode their halves of it themselves. Whatever
-    stands in the way (an unreadable file, an encoding to report, a part with findings) is
-    left to the whole-file lint, which reports it. (A file cut short by another program while
-    mapped makes reading past its new end fatal. In a part, that is one more failure and the
-    whole file is read again; here it is a risk for the few milliseconds of finding the cut.)
+    stands in the way (an input that is not a large regular file, an encoding to report, a
+    part with findings) is left to the whole-file lint, which reports it. (A file cut short
+    by another program while mapped makes reading past its new end fatal. In a part, that
+    is one more failure and the whole file is read again; here it is a risk for the few
+    milliseconds of finding the cut.)
     """
     from encord_manifest import shards
     from encord_manifest.sources.encoding import has_encoding_signature
 
+    size = opened.size
+    if size is None or size < shards.MIN_BYTES or size > settings.max_input_bytes:
+        return None
     try:
-        with open(path, "rb") as file:
-            size = os.fstat(file.fileno()).st_size
-            if size < shards.MIN_BYTES:
+        with mmap.mmap(opened.stream.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            if has_encoding_signature(mapped[:4]):
                 return None
-            with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-                if has_encoding_signature(mapped[:4]):
-                    return None
-                found = shards.lint_in_parts(mapped, size, settings)
+            found = shards.lint_in_parts(mapped, size, settings)
     except (OSError, ValueError, shards.NotSplit):
         return None
-    document = Document(path, "json", size, None, None)
-    return FileResult(path, _diagnostics(document, found, dict(settings.severities)))
+    document = Document(opened.path, "json", size, None, None)
+    return FileResult(opened.path, _diagnostics(document, found, dict(settings.severities)))
 
 
 #: A check beyond the offline rules (the remote checks): the manifest's data -> findings.
@@ -171,7 +176,8 @@ def lint_document(
     if settings.disabled:
         # Before locating: an ignored finding costs no position search.
         findings = [f for f in findings if f.code not in settings.disabled]
-    return FileResult(document.path, _diagnostics(document, findings, dict(settings.severities)))
+    diagnostics = _diagnostics(document, findings, dict(settings.severities))
+    return FileResult(document.path, diagnostics, document.source if diagnostics else None)
 
 
 @contextmanager

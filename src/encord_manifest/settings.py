@@ -25,6 +25,12 @@ class Provider(str, enum.Enum):
 UNREADABLE_CODES = frozenset({"F001", "F002", "F005", "C701"})
 
 
+#: The largest input read by default (``max-input-size``, ``--max-input-size``): the
+#: documented 1M-entry manifest is about 530 MB, and one with long URLs and metadata a few
+#: times that. Above it an input is refused before (or, for a pipe, while) it fills the memory.
+DEFAULT_MAX_INPUT_BYTES = 2 * 1024**3
+
+
 @dataclass(frozen=True)
 class LintSettings:
     provider: Provider = Provider.ANY
@@ -39,3 +45,5 @@ class LintSettings:
     severities: tuple[tuple[str, Severity], ...] = ()
     #: With --remote: the configuration's ``allow-hosts`` (HOST[:PORT] entries).
     allow_hosts: tuple[str, ...] = ()
+    #: Inputs larger than this are refused unread (exit 2): a safety limit, not a finding.
+    max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES

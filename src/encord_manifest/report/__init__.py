@@ -50,9 +50,11 @@ class Summary:
     infos: int
     #: Findings `--fix` can repair.
     fixable: int = 0
+    #: Inputs that could not be read (each named on stderr): no result, but never "passed".
+    unread: int = 0
 
     @classmethod
-    def of(cls, results: Sequence[FileResult]) -> Summary:
+    def of(cls, results: Sequence[FileResult], options: ReportOptions | None = None) -> Summary:
         counts = {severity: 0 for severity in Severity}
         fixable = 0
         for result in results:
@@ -65,6 +67,7 @@ class Summary:
             counts[Severity.WARNING],
             counts[Severity.INFO],
             fixable,
+            options.unread if options else 0,
         )
 
 
@@ -74,6 +77,8 @@ class ReportOptions:
     color: bool = False
     #: The findings and nothing else: no summary line (text formats only).
     quiet: bool = False
+    #: Inputs the run could not read (named on stderr), for the summary to say so.
+    unread: int = 0
 
 
 Reporter = Callable[[Sequence[FileResult], ReportOptions], str]

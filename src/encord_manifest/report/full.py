@@ -1,17 +1,17 @@
 """`full`: each finding with the source line it is about and a caret under the place.
 
-The source is read again only for files with findings. A line too long to show (a minified
-manifest is one line of megabytes) is cut to a window around the place.
+The source lines are those of the text that was checked, kept with the findings. A line too
+long to show (a minified manifest is one line of megabytes) is cut to a window around the
+place.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from pathlib import Path
 
 from encord_manifest.diagnostics import Diagnostic
-from encord_manifest.linter import FileResult
+from encord_manifest.linter import FileResult, InputError
 from encord_manifest.report import ReportOptions, Summary
 from encord_manifest.report.text import line_of, paint, summary_line
 
@@ -25,11 +25,11 @@ def render(results: Sequence[FileResult], options: ReportOptions | None = None) 
     options = options or ReportOptions()
     blocks = []
     for result in results:
-        lines = _source_lines(result.path) if result.diagnostics else None
+        lines = _source_lines(result) if result.diagnostics else None
         for diagnostic in result.diagnostics:
             blocks.append(_block(diagnostic, lines, options))
     if not options.quiet:
-        blocks.append(summary_line(Summary.of(results)) + "\n")
+        blocks.append(summary_line(Summary.of(results, options)) + "\n")
     return "\n".join(blocks)
 
 
@@ -77,10 +77,16 @@ def _printable(text: str) -> str:
     return "".join(c if c.isprintable() else " " if c == "\t" else "\ufffd" for c in text)
 
 
-def _source_lines(path: str) -> list[str] | None:
+def _source_lines(result: FileResult) -> list[str] | None:
+    """The lines of the text that was checked (never the file read again: it may have
+    changed, or be a pipe that was read once)."""
+    if result.source is None:
+        return None
     try:
-        text = Path(path).read_text(encoding="utf-8-sig", errors="replace")
-    except OSError:
-        return None  # standard input, or a file gone since: the findings alone
+        text = result.source.get()
+    except InputError:
+        return None  # a large file changed since: the findings alone
+    if text is None:
+        return None
     # Lines as the sources count them: CSV ends lines at CR, LF or CRLF, JSON at LF.
-    return _CSV_LINES.split(text) if path.lower().endswith(".csv") else text.split("\n")
+    return _CSV_LINES.split(text) if result.source.format == "csv" else text.split("\n")

@@ -7,6 +7,7 @@ lines, which also read well in the raw log) and the summary follow the annotatio
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from encord_manifest.diagnostics import Diagnostic, Severity
 from encord_manifest.linter import FileResult
@@ -45,5 +46,5 @@ def annotation(diagnostic: Diagnostic) -> str:
 
 def render(results: Sequence[FileResult], options: ReportOptions | None = None) -> str:
     annotations = "".join(annotation(d) + "\n" for result in results for d in result.diagnostics)
-    quiet = options.quiet if options else False
-    return annotations + render_concise(results, ReportOptions(color=False, quiet=quiet))
+    plain = replace(options, color=False) if options else ReportOptions()
+    return annotations + render_concise(results, plain)

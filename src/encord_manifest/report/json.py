@@ -42,8 +42,8 @@ def diagnostic_record(diagnostic: Diagnostic) -> dict[str, Any]:
 
 
 def render(results: Sequence[FileResult], options: ReportOptions | None = None) -> str:
-    summary = Summary.of(results)
-    document = {
+    summary = Summary.of(results, options)
+    document: dict[str, Any] = {
         "version": __version__,
         "diagnostics": [diagnostic_record(d) for result in results for d in result.diagnostics],
         "summary": {
@@ -53,4 +53,6 @@ def render(results: Sequence[FileResult], options: ReportOptions | None = None) 
             "info": summary.infos,
         },
     }
+    if summary.unread:  # only then, so that the documented shape of a full run stays as it was
+        document["summary"]["unread"] = summary.unread
     return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"

@@ -36,5 +36,5 @@ def render(
         for code, n in rows
     ]
     if not options.quiet:
-        lines.append(summary_line(Summary.of(results)))
+        lines.append(summary_line(Summary.of(results, options)))
     return "".join(line + "\n" for line in lines)

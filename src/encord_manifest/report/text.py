@@ -39,18 +39,22 @@ def render(results: Sequence[FileResult], options: ReportOptions | None = None) 
     options = options or ReportOptions()
     lines = [line_of(d, options) for result in results for d in result.diagnostics]
     if not options.quiet:
-        lines.append(summary_line(Summary.of(results)))
+        lines.append(summary_line(Summary.of(results, options)))
     return "".join(line + "\n" for line in lines)
 
 
 def summary_line(summary: Summary) -> str:
+    """One line; "All checks passed" only when files were linted and every input was read."""
     files = _plural(summary.files, "file")
+    unread = f"; {_plural(summary.unread, 'file')} could not be read" if summary.unread else ""
     if not (summary.errors or summary.warnings or summary.infos):
-        return f"All checks passed ({files})."
+        if not summary.files:
+            return f"No files linted{unread}."
+        return f"No findings in {files}{unread}." if unread else f"All checks passed ({files})."
     counts = [_plural(summary.errors, "error"), _plural(summary.warnings, "warning")]
     if summary.infos:
         counts.append(f"{summary.infos} info")
-    found = f"Found {', '.join(counts)} in {files}."
+    found = f"Found {', '.join(counts)} in {files}{unread}."
     if summary.fixable:
         found += f" [*] {summary.fixable:,} fixable with --fix."
     return found

@@ -13,7 +13,6 @@ import gc
 import io
 import re
 from array import array
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -29,6 +28,7 @@ from encord_manifest.sources.csv_rows import (
     positional_keys_up_to,
 )
 from encord_manifest.sources.encoding import decode
+from encord_manifest.sources.reading import SourceText, kept_text
 
 #: The first header-like line and the character after its ObjectUrl cell.
 _FIRST_HEADER = re.compile(
@@ -41,7 +41,7 @@ _NOT_PLAIN_URL_START = 'oO"'  # a string: the empty cell's [:1] is "", which it 
 def load_csv(path: str, raw: bytes, delimiter: str | None = None) -> Document:
     """Parse a CSV manifest held in memory; ``delimiter`` None means comma, checked."""
     text, findings = decode(raw, bom_is_finding=False)
-    return load_csv_text(path, text, len(raw), findings, delimiter)
+    return load_csv_text(path, text, len(raw), findings, delimiter, kept_text("csv", raw, text))
 
 
 def load_csv_text(
@@ -50,11 +50,13 @@ def load_csv_text(
     size: int,
     findings: list[Finding],
     delimiter: str | None = None,
-    reread: Callable[[], str | None] | None = None,
+    source: SourceText | None = None,
 ) -> Document:
-    """A Document from decoded text; with ``reread``, the text is not kept after parsing."""
+    """A Document from decoded text; ``source`` says how the text is kept for locating
+    findings (default: the text itself, in memory)."""
+    source = source or SourceText("csv", text)
     if text is None:
-        return Document(path, "csv", size, None, None, findings)
+        return Document(path, "csv", size, None, None, findings, source=source)
     anchored: list[Anchored] = []
     if delimiter is None:
         delimiter = ","
@@ -75,14 +77,13 @@ def load_csv_text(
             gc.enable()
     anchored.extend(builder.anchored)
     records = builder.record_map()
-    locator = CsvLocator(reread or text, delimiter, records)
+    locator = CsvLocator(source.get, delimiter, records)
     resolver = CsvLocator(text, delimiter, records)  # the text is at hand now: no re-read
     findings = findings + _resolve(resolver, anchored)
     if not complete:
-        return Document(path, "csv", size, None, None, findings)
-    return Document(
-        path, "csv", size, builder.document_data(), locator, findings, builder.rows_dropped
-    )
+        return Document(path, "csv", size, None, None, findings, source=source)
+    data = builder.document_data()
+    return Document(path, "csv", size, data, locator, findings, builder.rows_dropped, source=source)
 
 
 def _resolve(locator: CsvLocator, anchored: list[Anchored]) -> list[Finding]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import json
 import re
-from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -19,12 +18,13 @@ from encord_manifest.document import Document
 from encord_manifest.sources.encoding import decode
 from encord_manifest.sources.json_duplicates import find_duplicate_keys
 from encord_manifest.sources.json_locator import JsonLocator, to_spans
+from encord_manifest.sources.reading import SourceText, kept_text
 
 
 def load_json(path: str, raw: bytes) -> Document:
     """Parse a JSON manifest held in memory."""
     text, findings = decode(raw, bom_is_finding=True)
-    return load_json_text(path, text, len(raw), findings)
+    return load_json_text(path, text, len(raw), findings, kept_text("json", raw, text))
 
 
 def load_json_text(
@@ -32,23 +32,24 @@ def load_json_text(
     text: str | None,
     size: int,
     findings: list[Finding],
-    reread: Callable[[], str | None] | None = None,
+    source: SourceText | None = None,
 ) -> Document:
-    """A Document from decoded text; with ``reread``, the text is not kept after parsing."""
+    """A Document from decoded text; ``source`` says how the text is kept for locating
+    findings (default: the text itself, in memory)."""
+    source = source or SourceText("json", text)
     if text is None:
-        return Document(path, "json", size, None, None, findings)
+        return Document(path, "json", size, None, None, findings, source=source)
     parsed = _parse(text)
     if isinstance(parsed, Finding):
-        return Document(path, "json", size, None, None, findings + [parsed])
+        return Document(path, "json", size, None, None, findings + [parsed], source=source)
     data, has_duplicates = parsed
     lone = _lone_surrogate(text)
     if lone is not None:
-        return Document(path, "json", size, None, None, findings + [lone])
+        return Document(path, "json", size, None, None, findings + [lone], source=source)
     if has_duplicates:
         findings = findings + _duplicate_findings(text)
-    return Document(
-        path, "json", size, data, JsonLocator(reread or text, data, has_duplicates), findings
-    )
+    locator = JsonLocator(source.get, data, has_duplicates)
+    return Document(path, "json", size, data, locator, findings, source=source)
 
 
 #: A \\uD800-\\uDFFF escape that is not half of a pair (and not itself escaped: an even
