@@ -201,7 +201,7 @@ def test_each_format_claiming_too_many_pixels_has_its_size_reported(
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no DecompressionBombWarning (nor any other) escapes
         assert size_of(claiming(format, width, height, lossless)[: READS[0]]) == (width, height)
-    assert Image.MAX_IMAGE_PIXELS == limit  # Pillow's global left as it was
+    assert limit == Image.MAX_IMAGE_PIXELS  # Pillow's global left as it was
     [(code, message)] = frame_verdicts((width, height))
     assert code == "R818" and f"{width}x{height}, {width * height:,} pixels" in message
 

@@ -177,9 +177,9 @@ def parse(buffer: bytes, whole: bool) -> DicomHeader:
         if whole or capped:
             return DicomHeader(status="unreadable", detail=f"{type(error).__name__}: {error}")
         return DicomHeader(status="more", needed=stopped.furthest)
+    if capped and not stopped.fired:  # cut at the cap, even when the object is whole
+        return _not_within_the_cap()
     if not (stopped.fired or whole):
-        if capped:  # more compressed bytes would only inflate past the cap
-            return _not_within_the_cap()
         return DicomHeader(status="more", needed=stopped.furthest)
     try:
         with warnings.catch_warnings():

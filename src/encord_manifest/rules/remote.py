@@ -297,7 +297,7 @@ SEQUENCE_FRAME_TOO_LARGE = _remote(
         whose header promises a huge image) or a mistake. Only the header is read, never the
         pixels, so the check is safe on any file.
     """,
-    "1.png's IHDR says 30000x30000 (900,000,000 pixels)",
+    "1.jpg's header says 65535x65535 (4,294,836,225 pixels)",
     "every frame is 1920x1080",
     _SEQUENCE,
 )
