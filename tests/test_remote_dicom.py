@@ -252,6 +252,14 @@ def test_a_deflated_header_without_its_tags_within_the_cap_is_unreadable() -> No
     assert header.status == "unreadable" and "4,194,304 bytes inflated" in header.detail
 
 
+def test_a_corrupt_deflated_data_set_is_unreadable() -> None:
+    raw = sample("image_dfl.dcm")
+    start = 144 + int.from_bytes(raw[140:144], "little")
+    corrupt = raw[:start] + b"\xff" * 64 + raw[start + 64 :]  # an invalid block type
+    header = parse(corrupt, whole=True)
+    assert header.status == "unreadable" and header.detail.startswith("error: ")
+
+
 def _implicit(**values: object) -> bytes:
     dataset = pydicom.dcmread(BytesIO(sample("CT_small.dcm")))
     for keyword, value in values.items():

@@ -168,8 +168,9 @@ def parse(buffer: bytes, whole: bool) -> DicomHeader:
             return DicomHeader(status="more")
         return DicomHeader(status="not-dicom")
     stopped = _StopRule()
-    stream, deflated, capped = _data_set_stream(buffer)
-    try:
+    capped = False
+    try:  # zlib.error on a corrupt deflated data set, too
+        stream, deflated, capped = _data_set_stream(buffer)
         dataset = _read(stream, stopped, deflated)
     except Exception as error:  # pydicom raises many types; the structure decides (6.1)
         if capped and not stopped.fired:
@@ -204,11 +205,8 @@ def _data_set_stream(buffer: bytes) -> tuple[BytesIO, bool, bool]:
     if deflated_at is None:
         return BytesIO(buffer), False, False
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-    try:
-        # max_length bounds the output; the input beyond it is left in unconsumed_tail.
-        inflated = inflater.decompress(memoryview(buffer)[deflated_at:], MAX_INFLATED)
-    except zlib.error:
-        inflated = b""  # pydicom then fails on nothing: unreadable, or more bytes wanted
+    # max_length bounds the output; the input beyond it is left in unconsumed_tail.
+    inflated = inflater.decompress(memoryview(buffer)[deflated_at:], MAX_INFLATED)
     capped = len(inflated) >= MAX_INFLATED and not inflater.eof
     return BytesIO(inflated), True, capped
 
