@@ -3,7 +3,9 @@ downloaded), and files derived from them with tags removed, changed or added."""
 
 from __future__ import annotations
 
+import struct
 import warnings
+import zlib
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -87,3 +89,28 @@ def header_values(raw: bytes) -> dict[str, str]:
     whole = parse(raw, whole=True)
     assert whole.status == "ok"
     return {name: str(whole.values[name]) for name in (*REQUIRED, *THREE_D) if name in whole.values}
+
+
+def deflated(data_set: bytes, zeros: int = 0) -> bytes:
+    """A file of the deflated transfer syntax (1.2.840.10008.1.2.1.99) whose data set, after
+    inflation, is ``data_set`` then ``zeros`` zero bytes: image_dfl.dcm's file meta, then the
+    raw-deflated bytes. Zeros make a deflate bomb (1 MB of them deflates to about 1 KB); they
+    are compressed a MiB at a time, so a bomb of 250 MB never exists in memory here."""
+    raw = sample("image_dfl.dcm")
+    group_length = int.from_bytes(raw[140:144], "little")
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    parts = [raw[: 144 + group_length], compressor.compress(data_set)]
+    block = bytes(1 << 20)
+    while zeros > 0:
+        parts.append(compressor.compress(block[:zeros]))
+        zeros -= len(block)
+    parts.append(compressor.flush())
+    return b"".join(parts)
+
+
+def explicit_element(group: int, element: int, vr: bytes, value: bytes) -> bytes:
+    """One element in explicit VR little endian (the deflated syntax's, once inflated)."""
+    tag = struct.pack("<HH", group, element)
+    if vr in (b"OB", b"OW", b"OF", b"SQ", b"UN", b"UT", b"UC", b"UR", b"OD", b"OL", b"OV"):
+        return tag + vr + b"\x00\x00" + struct.pack("<I", len(value)) + value
+    return tag + vr + struct.pack("<H", len(value)) + value

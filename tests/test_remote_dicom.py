@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
+import time
+import zlib
 from collections.abc import Iterator
+from io import BytesIO
+from typing import Any
 
+import pydicom
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from encord_manifest.remote import dicom
 from encord_manifest.remote.check import RemoteSettings, check
-from encord_manifest.remote.dicom import FIRST_READ, MAX_REQUESTS, parse, read_header
+from encord_manifest.remote.dicom import (
+    FIRST_READ,
+    MAX_INFLATED,
+    MAX_REQUESTS,
+    MAX_VALUE_BYTES,
+    parse,
+    read_header,
+)
 from encord_manifest.remote.http import Fetcher, FetchSettings
-from tests.dicom_files import derived, enhanced, header_values, sample, sample_names
+from tests.dicom_files import (
+    deflated,
+    derived,
+    enhanced,
+    header_values,
+    sample,
+    sample_names,
+)
 from tests.object_server import ObjectServer, object_server
 
 SETTINGS = FetchSettings(allow_private_hosts=True, retries=0)
@@ -172,3 +194,127 @@ def test_no_prefix_ever_gives_a_wrong_value(name: str) -> None:
         else:
             assert header.status == "more", (length, header.status)
     assert trusted or len(raw) < 40_000
+
+
+def _inflated_data_set(name: str = "image_dfl.dcm") -> bytes:
+    raw = sample(name)
+    return zlib.decompressobj(-zlib.MAX_WBITS).decompress(
+        raw[144 + int.from_bytes(raw[140:144], "little") :]
+    )
+
+
+def test_a_deflate_bomb_is_inflated_only_to_the_cap(
+    server: ObjectServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """100 MB of zeros, deflated to 97 KB: it was inflated whole on each of six reads, and
+    pydicom handed all of it."""
+    url = server.put("/bomb/zeros.dcm", deflated(b"", zeros=100_000_000), "application/dicom")
+    handed: list[int] = []
+    real_read = dicom._read
+
+    def read(stream: BytesIO, *args: Any) -> Any:
+        handed.append(stream.getbuffer().nbytes)
+        return real_read(stream, *args)
+
+    monkeypatch.setattr(dicom, "_read", read)
+    fetcher = Fetcher(SETTINGS)
+    header = read_header(fetcher, url)
+    assert header.status == "unreadable"
+    assert header.detail == (
+        f"the deflated data set's header is not complete within {MAX_INFLATED:,} bytes inflated"
+    )
+    assert handed and max(handed) <= MAX_INFLATED, handed
+    # No more compressed bytes are read once they inflate past the cap.
+    assert header.requests <= 2 and fetcher.counters.body_bytes <= 4 * FIRST_READ
+    assert run(series(url)) == [
+        ("R816", "objectUrl_0", f"the DICOM header could not be read: {header.detail}")
+    ]
+
+
+def test_a_deflated_header_before_a_bomb_is_read_from_what_was_inflated(
+    server: ObjectServer,
+) -> None:
+    """The real header, its pixel data, then 100 MB of zeros: parsing stops at the pixel data,
+    well within the cap, and the values are the sample's own."""
+    raw = deflated(_inflated_data_set(), zeros=100_000_000)
+    url = server.put("/bomb/after.dcm", raw, "application/dicom")
+    header = read_header(Fetcher(SETTINGS), url)
+    assert header.status == "ok"
+    assert header.values == parse(sample("image_dfl.dcm"), whole=True).values
+    assert parse(raw, whole=True).values == header.values  # the whole object: capped just the same
+
+
+def test_a_deflated_header_without_its_tags_within_the_cap_is_unreadable() -> None:
+    """Required tags behind 5 MiB of a private element: past the cap, so not known."""
+    data_set = _inflated_data_set()
+    private = b"\x09\x00\x10\x00OB\x00\x00" + (5 << 20).to_bytes(4, "little") + b"\x01" * (5 << 20)
+    header = parse(deflated(private + data_set), whole=True)
+    assert header.status == "unreadable" and "4,194,304 bytes inflated" in header.detail
+
+
+def test_a_corrupt_deflated_data_set_is_unreadable() -> None:
+    raw = sample("image_dfl.dcm")
+    start = 144 + int.from_bytes(raw[140:144], "little")
+    corrupt = raw[:start] + b"\xff" * 64 + raw[start + 64 :]  # an invalid block type
+    header = parse(corrupt, whole=True)
+    assert header.status == "unreadable" and header.detail.startswith("error: ")
+
+
+def _implicit(**values: object) -> bytes:
+    dataset = pydicom.dcmread(BytesIO(sample("CT_small.dcm")))
+    for keyword, value in values.items():
+        setattr(dataset, keyword, value)
+    dataset.file_meta.TransferSyntaxUID = pydicom.uid.ImplicitVRLittleEndian
+    out = BytesIO()
+    dataset.save_as(out, enforce_file_format=False)
+    return out.getvalue()
+
+
+def test_a_value_too_long_to_be_a_header_value_is_never_converted() -> None:
+    """Implicit VR gives every element a 4-byte length: one DS of 8 MB (2 million numbers) took
+    19 s and 900 MiB to convert. 100 KB of them is refused in a millisecond."""
+    raw = _implicit(ImagePositionPatient=["1.5"] * 25_000)
+    started = time.perf_counter()
+    header = parse(raw, whole=True)
+    assert time.perf_counter() - started < 1
+    assert header.status == "unreadable"
+    assert header.detail == (
+        f"ValueError: ImagePositionPatient is 100,000 bytes long; at most {MAX_VALUE_BYTES:,} is read"
+    )
+    # A long UID is still R812's, not refused.
+    long_uid = parse(_implicit(SOPInstanceUID="1." + "2" * 300), whole=True)
+    assert long_uid.status == "ok" and len(long_uid.values["SOPInstanceUID"]) == 302
+
+
+def test_a_value_pydicom_cannot_convert_is_a_finding_not_a_traceback(
+    server: ObjectServer,
+) -> None:
+    data_set = _inflated_data_set()
+    rows = data_set.index(b"\x28\x00\x10\x00US\x02\x00")
+    broken = data_set[:rows] + b"\x28\x00\x10\x00US\x03\x00abc" + data_set[rows + 10 :]
+    url = server.put("/broken/rows.dcm", deflated(broken), "application/dicom")
+    [(code, _, message)] = run(series(url))
+    assert code == "R816" and "BytesLengthException" in message
+
+
+_FUZZED = {
+    name: sample(name) for name in ("CT_small.dcm", "image_dfl.dcm", "MR_small_implicit.dcm")
+}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.sampled_from(sorted(_FUZZED)),
+    length=st.integers(0, 6000),
+    changes=st.lists(st.tuples(st.integers(0, 5999), st.integers(0, 255)), max_size=12),
+    whole=st.booleans(),
+)
+def test_mutated_and_cut_headers_never_raise(
+    name: str, length: int, changes: list[tuple[int, int]], whole: bool
+) -> None:
+    raw = bytearray(_FUZZED[name][:length])
+    for at, value in changes:
+        if at < len(raw):
+            raw[at] = value
+    header = parse(bytes(raw), whole)
+    assert header.status in ("ok", "more", "not-dicom", "unreadable")

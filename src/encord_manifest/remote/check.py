@@ -25,7 +25,7 @@ from encord_manifest.remote.cache import ResultCache
 from encord_manifest.remote.dicom import FIRST_READ, DicomHeader, read_header
 from encord_manifest.remote.http import Answer, Fetcher, FetchError, FetchSettings
 from encord_manifest.remote.images import READS as IMAGE_READS
-from encord_manifest.remote.images import read_size
+from encord_manifest.remote.images import frame_verdicts, read_size
 from encord_manifest.remote.safety import AddressPolicy
 from encord_manifest.remote.sniff import ACCEPTED, DOCUMENT_KINDS, SNIFF_BYTES, describe, sniff
 from encord_manifest.rules import remote as rules
@@ -259,6 +259,7 @@ def _probe_afresh(target: Target, settings: RemoteSettings, fetcher: Fetcher) ->
     result.verdicts.extend(type_verdicts)
     if target.frame and not type_verdicts:
         result.dimensions = read_size(fetcher, target.url, answer)
+        result.verdicts.extend(frame_verdicts(result.dimensions))  # R818
     return result
 
 

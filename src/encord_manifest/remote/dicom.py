@@ -4,8 +4,14 @@ Spec section 6.1 is the ground here. pydicom parses a cut buffer without complai
 values cut short, so a value is trusted only when parsing went past the last element needed
 (``stop_when`` fired) or the whole object is in hand; otherwise more bytes are fetched (the next
 range, four times as long) up to a cap. ``force=True`` "parses" anything, so the DICOM signature
-is checked first. A deflated data set is inflated here, as far as the bytes go, because pydicom
-inflates the whole rest of the file and fails on a prefix.
+is checked first. A deflated data set is inflated here, as far as the bytes go and never past
+``MAX_INFLATED`` bytes, because pydicom inflates the whole rest of the file (a deflate bomb
+whole) and fails on a prefix.
+
+What a hostile file can make pydicom do is bounded: at most ``MAX_BYTES`` read (or
+``MAX_INFLATED`` inflated) and parsed, and no value longer than ``MAX_VALUE_BYTES`` converted
+(an implicit VR element's 4-byte length lets one DS hold millions of numbers: 8 MB of them
+took 19 s and 900 MiB to convert). Whatever pydicom raises makes the header unreadable.
 
 Where the tags live: at top level in classic objects; in the Shared and Per-frame Functional
 Groups sequences in enhanced multi-frame objects (geometry), which come after group 0028, so
@@ -59,6 +65,16 @@ FIRST_READ = 3 * 1024
 _MARGIN = 4 * 1024
 MAX_REQUESTS = 6
 MAX_BYTES = 16 * 1024 * 1024
+#: Inflated bytes of a deflated data set handed to pydicom, at most. The elements checked come
+#: first (groups 0008-0028, then the functional groups): 4 MiB holds the per-frame groups of
+#: some 10,000 frames at about 400 bytes each (the 2,000-frame test object with a 200 KB
+#: private block is 540 KB), and bounds pydicom's work on a bomb to one parse of 4 MiB
+#: (0.9 s of zeros) where 250 MB of zeros took 39 s and 250 MB. The compressed bytes read stay
+#: within ``MAX_BYTES`` and stop once this much is inflated.
+MAX_INFLATED = 4 * 1024 * 1024
+#: The longest value converted: a UID or PatientID holds at most 64 characters, Rows 2 bytes,
+#: the 3D tags a few numbers of 16 characters. Longer ones make the header unreadable.
+MAX_VALUE_BYTES = 1024
 
 
 @dataclass
@@ -152,17 +168,47 @@ def parse(buffer: bytes, whole: bool) -> DicomHeader:
             return DicomHeader(status="more")
         return DicomHeader(status="not-dicom")
     stopped = _StopRule()
-    try:
-        dataset = _read(buffer, stopped)
+    capped = False
+    try:  # zlib.error on a corrupt deflated data set, too
+        stream, deflated, capped = _data_set_stream(buffer)
+        dataset = _read(stream, stopped, deflated)
     except Exception as error:  # pydicom raises many types; the structure decides (6.1)
-        if whole:
+        if capped and not stopped.fired:
+            return _not_within_the_cap()
+        if whole or capped:
             return DicomHeader(status="unreadable", detail=f"{type(error).__name__}: {error}")
         return DicomHeader(status="more", needed=stopped.furthest)
+    if capped and not stopped.fired:  # cut at the cap, even when the object is whole
+        return _not_within_the_cap()
     if not (stopped.fired or whole):
         return DicomHeader(status="more", needed=stopped.furthest)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # values are converted (and validated) when read
-        return DicomHeader(values=_values(dataset))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # values are converted (and validated) when read
+            return DicomHeader(values=_values(dataset))
+    except Exception as error:  # a value too long, or one pydicom cannot convert
+        return DicomHeader(status="unreadable", detail=f"{type(error).__name__}: {error}")
+
+
+def _not_within_the_cap() -> DicomHeader:
+    return DicomHeader(
+        status="unreadable",
+        detail=f"the deflated data set's header is not complete within {MAX_INFLATED:,} "
+        "bytes inflated",
+    )
+
+
+def _data_set_stream(buffer: bytes) -> tuple[BytesIO, bool, bool]:
+    """The bytes pydicom parses: ``buffer``, or its data set inflated up to ``MAX_INFLATED``
+    bytes; whether it was deflated; whether inflation stopped at the cap with input left."""
+    deflated_at = _deflated_data_set_offset(buffer)
+    if deflated_at is None:
+        return BytesIO(buffer), False, False
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    # max_length bounds the output; the input beyond it is left in unconsumed_tail.
+    inflated = inflater.decompress(memoryview(buffer)[deflated_at:], MAX_INFLATED)
+    capped = len(inflated) >= MAX_INFLATED and not inflater.eof
+    return BytesIO(inflated), True, capped
 
 
 def looks_like_dicom(buffer: bytes) -> bool:
@@ -211,23 +257,21 @@ class _StopRule:
         return done
 
 
-def _read(buffer: bytes, stop: _StopRule) -> Any:
+def _read(stream: BytesIO, stop: _StopRule, deflated: bool) -> Any:
     from pydicom.filereader import read_dataset, read_partial
     from pydicom.tag import BaseTag, Tag
 
     wanted = (*REQUIRED.values(), *THREE_D.values(), SHARED_GROUPS, PER_FRAME_GROUPS)
     # Tag objects: pydicom silently matches nothing when given keywords (spec 6.1).
     tags: list[BaseTag | int] = [Tag(t) for t in wanted]
-    deflated_at = _deflated_data_set_offset(buffer)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pydicom warns about what a prefix lacks
-        if deflated_at is None:
-            stop.stream = BytesIO(buffer)
-            return read_partial(stop.stream, stop_when=stop, force=True, specific_tags=tags)
+        if not deflated:
+            stop.stream = stream
+            return read_partial(stream, stop_when=stop, force=True, specific_tags=tags)
         # Offsets in the inflated stream say nothing about compressed bytes: no hint there.
-        inflated = zlib.decompressobj(-zlib.MAX_WBITS).decompress(buffer[deflated_at:])
         return read_dataset(
-            BytesIO(inflated),
+            stream,
             is_implicit_VR=False,
             is_little_endian=True,
             stop_when=stop,
@@ -246,10 +290,21 @@ def _deflated_data_set_offset(buffer: bytes) -> int | None:
     return 144 + group_length
 
 
+_TAGS = {**REQUIRED, **THREE_D}
+
+
+def _get(dataset: Any, name: str) -> Any:
+    """A value, converted only when its raw bytes are no longer than ``MAX_VALUE_BYTES``."""
+    raw = getattr(dataset.get_item(_TAGS[name]), "value", None)
+    if isinstance(raw, bytes) and len(raw) > MAX_VALUE_BYTES:
+        raise ValueError(f"{name} is {len(raw):,} bytes long; at most {MAX_VALUE_BYTES:,} is read")
+    return dataset.get(name)
+
+
 def _values(dataset: Any) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name in (*REQUIRED, *THREE_D):
-        value = dataset.get(name)
+        value = _get(dataset, name)
         if _blank(value):
             value = _functional_value(dataset, name)
         if not _blank(value):
@@ -267,7 +322,7 @@ def _functional_value(dataset: Any, name: str) -> Any:
         for sequence in _FUNCTIONAL.get(name, ()):
             inner = item.get(sequence)
             if inner:
-                value = inner[0].get(name)
+                value = _get(inner[0], name)
                 if not _blank(value):
                     return value
     return None

@@ -294,3 +294,21 @@ SEQUENCE_FRAME_SIZE_DIFFERS = _remote(
     "every frame is 1920x1080",
     _SEQUENCE,
 )
+
+SEQUENCE_FRAME_TOO_LARGE = _remote(
+    "R818",
+    "sequence-frame-too-large",
+    Severity.ERROR,
+    "A frame of an image sequence whose header claims more pixels than an image can sensibly have",
+    """
+        The frame's header claims more than 89,478,485 pixels (width x height; the message says
+        both and the total). That is Pillow's default decompression-bomb limit, a 24-bit image of
+        256 MiB: image libraries with default settings refuse or warn about such files, and a
+        video cannot be made of frames this size. It is a corrupt or hostile file (a small file
+        whose header promises a huge image) or a mistake. Only the header is read, never the
+        pixels, so the check is safe on any file.
+    """,
+    "1.jpg's header says 65535x65535 (4,294,836,225 pixels)",
+    "every frame is 1920x1080",
+    _SEQUENCE,
+)
