@@ -18,6 +18,7 @@ made with those signals held back, so they are one step.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -50,8 +51,9 @@ __all__ = [
 ABSENT: Literal["absent"] = "absent"
 Expected = Snapshot | Literal["absent"] | None
 
-#: Test seam: seconds to wait once the temporary file is written, so that a test can send a
-#: signal at a known moment of a real write (tests/test_writing.py). Unset: no wait.
+#: Test seam: once the temporary file is written, wait (up to a minute) until the file this
+#: names exists, so that a test can send a signal, or edit the file, at a known moment of a
+#: real write (tests/test_writing.py). Unset, as outside the tests: no wait.
 _PAUSE_VARIABLE = "ENCORD_MANIFEST_TEST_WRITE_PAUSE"
 
 
@@ -160,7 +162,7 @@ def _write_in_place(path: Path, target: Path, content: bytes, expected: Expected
             finally:
                 os.close(descriptor)
     except OSError as error:
-        if error.errno == getattr(os, "ENXIO", None):
+        if error.errno == errno.ENXIO:  # a FIFO without a reader
             raise OutputError(f"{path}: no program is reading from it") from None
         raise OutputError(f"{path}: {error.strerror or error}") from None
 
@@ -210,7 +212,7 @@ def _default_mode() -> int:
 
 
 def _test_pause() -> None:
-    pause = os.environ.get(_PAUSE_VARIABLE)
-    if pause:
-        with contextlib.suppress(ValueError):
-            time.sleep(float(pause))
+    release = os.environ.get(_PAUSE_VARIABLE)
+    deadline = time.monotonic() + 60
+    while release and not os.path.exists(release) and time.monotonic() < deadline:
+        time.sleep(0.01)
