@@ -73,7 +73,7 @@ def run_convert(request: ConvertRequest, out: TextIO, err: TextIO) -> int:
             file=err,
         )
         return EXIT_FINDINGS
-    content = _converted(document, target, err)
+    content = _converted(document, target, err, request.allow_formulas)
     if content is None:
         return EXIT_FINDINGS
     status = EXIT_FINDINGS if errors else EXIT_CLEAN
@@ -125,12 +125,14 @@ def _formats(request: ConvertRequest) -> tuple[SourceFormat, SourceFormat]:
     return source, target
 
 
-def _converted(document: Document, target: SourceFormat, err: TextIO) -> bytes | None:
+def _converted(
+    document: Document, target: SourceFormat, err: TextIO, allow_formulas: bool
+) -> bytes | None:
     """The output file's bytes, or None when CSV cannot carry the manifest (said on ``err``)."""
     data: Any = document.data
     if target == "json":
         return to_json_bytes(data)
-    refusals = csv_refusals(data)
+    refusals = csv_refusals(data, allow_formulas)
     if refusals:
         _report_refusals(document, refusals, err)
         return None
