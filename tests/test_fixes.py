@@ -342,3 +342,17 @@ def test_fixing_a_csv_gives_what_fixing_its_json_gives(text: str) -> None:
     fixed_json = fix_text("m.json", as_json, LintSettings())
     assert load_csv("m.csv", fixed_csv.fixed.encode("utf-8")).data == json.loads(fixed_json.fixed)
     assert not [d for d in fixed_csv.result.diagnostics if d.fix is not None]
+
+
+def test_a_refused_file_does_not_stop_the_others_and_keeps_its_findings(tmp_path: Path) -> None:
+    text = json.dumps({"images": [{"objectUrl": f"{H}/a b.jpg"}]})
+    locked, free = tmp_path / "a-locked.json", tmp_path / "b-free.json"
+    locked.write_text(text)
+    free.write_text(text)
+    locked.chmod(0o444)  # refused by its mode bits, also for root
+    done = run_cli("lint", "--fix", str(tmp_path))
+    assert done.returncode == 2
+    assert f"cannot write {locked}: read-only (mode 0444)" in done.stderr
+    assert f"{free}: fixed 1 (U301)" in done.stderr and "a%20b.jpg" in free.read_text()
+    assert locked.read_text() == text
+    assert f"{locked}:1:" in done.stdout and f"{free}:" not in done.stdout  # what remains
