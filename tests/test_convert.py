@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from encord_manifest import spec
 from encord_manifest.convert import csv_refusals, to_csv_text, to_json_bytes
+from encord_manifest.formulas import formula_cells, runs_as_formula
 from encord_manifest.sources.csv_source import load_csv
 from encord_manifest.sources.json_source import load_json
 from tests.helpers import CSV_CONVERSIONS, CSV_REFUSED, run_cli
@@ -244,6 +245,51 @@ def test_input_and_output_problems_are_one_line(tmp_path: Path) -> None:
     assert into_directory.returncode == 2 and "is a directory" in into_directory.stderr
 
 
+# --- cells a spreadsheet would run as formulas ---------------------------------------------------
+
+
+FORMULAS = ['=HYPERLINK("https://evil.example")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3", "\tx"]
+
+
+@pytest.mark.parametrize("title", FORMULAS)
+def test_to_csv_refuses_a_formula_title_by_name_and_writes_nothing(
+    tmp_path: Path, title: str
+) -> None:
+    source, output = tmp_path / "m.json", tmp_path / "m.csv"
+    source.write_text(json.dumps({"images": [{"objectUrl": f"{H}/a.jpg", "title": title}]}))
+    done = run_cli("convert", str(source), "-o", str(output))
+    assert done.returncode == 1 and not output.exists()
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith(f"{source}:1:") and "/images/0/title" in lines[0]
+    assert f"starts with {title[0]!r}" in lines[0] and "--allow-formulas" in lines[0]
+    assert lines[1:] == [f"{source}: not converted: CSV cannot carry 1 thing in this manifest"]
+    allowed = run_cli("convert", str(source), "-o", str(output), "--allow-formulas")
+    assert allowed.returncode == 0
+    assert load_csv("m.csv", output.read_bytes()).data["images"][0]["title"] == title  # as is
+
+
+def test_numbers_urls_and_dashes_inside_are_data_not_formulas(tmp_path: Path) -> None:
+    titles = ["-1", "+2.5", "-1e-3", "-.5", "Left - lateral", "1-2", "A=B"]
+    data = {"images": [{"objectUrl": f"{H}/{i}.jpg", "title": t} for i, t in enumerate(titles)]}
+    assert csv_refusals(data) == []
+    assert [
+        t for t in ["-", "-draft", "-1+2", "=1", "@x", "\rx", "+", "--1"] if not runs_as_formula(t)
+    ] == []
+
+
+def test_a_formula_url_is_refused_too() -> None:
+    data = {
+        "videos": [{"objectUrl": "=1+1"}],
+        "image_groups": [
+            {"title": "g", "createVideo": False, "objectUrl_0": f"{H}/a.jpg", "objectUrl_1": "@x"}
+        ],
+    }
+    assert [r.pointer for r in csv_refusals(data)] == [
+        ("videos", 0, "objectUrl"),
+        ("image_groups", 0, "objectUrl_1"),
+    ]
+
+
 # --- properties: CSV -> JSON -> CSV -> JSON is stable ------------------------------------------
 
 _TEXT = st.text(
@@ -289,10 +335,15 @@ def _expressible_manifests(draw: st.DrawFn) -> dict[str, Any]:
 @settings(max_examples=300, deadline=None)
 @given(_expressible_manifests())
 def test_json_to_csv_to_json_gives_back_the_same_manifest(data: dict[str, Any]) -> None:
-    assert csv_refusals(data) == []
+    assert csv_refusals(data, allow_formulas=True) == []
+    formulas = [pointer for pointer, _ in formula_cells(data)]
+    # Without --allow-formulas, exactly the formula cells are refused, and nothing else.
+    assert [r.pointer for r in csv_refusals(data)] == formulas
     csv_text = to_csv_text(data)
     document = load_csv("m.csv", csv_text.encode("utf-8"))
-    assert [f.code for f in document.findings] == []
+    # ... and linting the CSV written finds them (once per group title), and nothing else.
+    found = [f.code for f in document.findings]
+    assert set(found) <= {"C712"} and bool(found) == bool(formulas)
     assert document.data == data
     assert json.dumps(document.data) == json.dumps(data)  # the order of keys too
 
@@ -339,7 +390,7 @@ def test_csv_to_json_to_csv_to_json_is_stable(text: str) -> None:
     first = load_csv("m.csv", text.encode("utf-8"))
     assert first.data is not None
     json_1 = to_json_text(first.data)
-    assert csv_refusals(first.data) == []  # whatever CSV held, CSV can hold again
+    assert csv_refusals(first.data, allow_formulas=True) == []  # what CSV held, CSV can hold
     csv_2 = to_csv_text(first.data)
     second = load_csv("m.csv", csv_2.encode("utf-8"))
     assert to_json_text(second.data) == json_1

@@ -329,3 +329,23 @@ def test_record_lines_worked_out_from_the_text_are_the_csv_modules(
         line = reader.line_num
     locator = CsvLocator(text, delimiter, RecordMap([], {}))
     assert [locator.line_of(record) for record in range(len(expected))] == expected
+
+
+def test_formula_cells_are_found_where_they_are_once_per_group() -> None:
+    text = (
+        "ObjectUrl,Image title\n"
+        f"{H}/a.jpg,=1+1\n"
+        f"{H}/b.jpg,-1\n"
+        '=HYPERLINK("x"),"@SUM(1)"\n'
+        "ObjectUrl,Image group title\n"
+        f"{H}/c.jpg,+g\n"
+        f"{H}/d.jpg,+g\n"
+        "-cmd,+g\n"
+    )
+    assert [f for f in found(text) if f[0] == "C712"] == [
+        ("C712", 2, len(H) + 8),
+        ("C712", 4, 1),
+        ("C712", 4, 17),
+        ("C712", 6, len(H) + 8),
+        ("C712", 8, 1),  # a formula URL in a row that continues its group
+    ]

@@ -147,14 +147,13 @@ def test_a_file_that_cannot_be_written_is_a_one_line_error(tmp_path: Path) -> No
     assert "Traceback" not in done.stderr
 
 
-def test_a_failed_replace_leaves_the_file_and_no_temporary_file(
+def test_a_failed_replace_leaves_the_file_and_no_temporary_file_and_reports_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Root may write anywhere, so the refusal of a real file system is simulated here.
     import io as _io
 
     from encord_manifest.fix_command import FixTally, fix_file
-    from encord_manifest.writing import OutputError
 
     target = tmp_path / "m.json"
     text = json.dumps({"images": [{"objectUrl": f"{H}/a b.jpg"}]})
@@ -164,16 +163,14 @@ def test_a_failed_replace_leaves_the_file_and_no_temporary_file(
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(os, "replace", refuse)
-    with pytest.raises(OutputError, match="Permission denied"):
-        fix_file(
-            str(target),
-            LintSettings(),
-            None,
-            write=True,
-            out=_io.StringIO(),
-            err=_io.StringIO(),
-            tally=FixTally(),
-        )
+    err, tally = _io.StringIO(), FixTally()
+    result = fix_file(
+        str(target), LintSettings(), None, write=True, out=_io.StringIO(), err=err, tally=tally
+    )
+    assert err.getvalue() == f"encord-manifest: error: cannot write {target}: Permission denied\n"
+    # Nothing was written, so the findings are the file's own, the fixable one included.
+    assert [d.code for d in result.diagnostics] == ["U301"]
+    assert (tally.failed, tally.fixes) == (1, 0)
     assert target.read_text() == text and [p.name for p in tmp_path.iterdir()] == ["m.json"]
 
 
@@ -345,3 +342,17 @@ def test_fixing_a_csv_gives_what_fixing_its_json_gives(text: str) -> None:
     fixed_json = fix_text("m.json", as_json, LintSettings())
     assert load_csv("m.csv", fixed_csv.fixed.encode("utf-8")).data == json.loads(fixed_json.fixed)
     assert not [d for d in fixed_csv.result.diagnostics if d.fix is not None]
+
+
+def test_a_refused_file_does_not_stop_the_others_and_keeps_its_findings(tmp_path: Path) -> None:
+    text = json.dumps({"images": [{"objectUrl": f"{H}/a b.jpg"}]})
+    locked, free = tmp_path / "a-locked.json", tmp_path / "b-free.json"
+    locked.write_text(text)
+    free.write_text(text)
+    locked.chmod(0o444)  # refused by its mode bits, also for root
+    done = run_cli("lint", "--fix", str(tmp_path))
+    assert done.returncode == 2
+    assert f"cannot write {locked}: read-only (mode 0444)" in done.stderr
+    assert f"{free}: fixed 1 (U301)" in done.stderr and "a%20b.jpg" in free.read_text()
+    assert locked.read_text() == text
+    assert f"{locked}:1:" in done.stdout and f"{free}:" not in done.stdout  # what remains

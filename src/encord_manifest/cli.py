@@ -59,6 +59,17 @@ def _root(
     """Lint, convert and submit Encord import manifests before the upload."""
 
 
+def _force_write(panel: str | None = None) -> Any:
+    """--force-write of lint --fix and convert: the write guards' override (``writing``)."""
+    return typer.Option(
+        "--force-write",
+        help="Write even a read-only file (kept read-only), a device or FIFO, a file with several "
+        "hard links, or a symbolic link leading out of its repository (or, outside one, its "
+        "directory); all but the first are written in place.",
+        rich_help_panel=panel,
+    )
+
+
 @app.command()
 def lint(
     paths: Annotated[
@@ -230,6 +241,7 @@ def lint(
             show_default=False,
         ),
     ] = None,
+    force_write: Annotated[bool, _force_write("Fixes")] = False,
 ) -> None:
     """Check manifests against the schema and every rule; report each problem at its line and column."""
     from encord_manifest.config import render_settings
@@ -239,6 +251,9 @@ def lint(
 
     if fix and diff:
         _print_error("--fix writes the fixes, --diff shows them; choose one")
+        raise typer.Exit(EXIT_ERROR)
+    if force_write and not fix:
+        _print_error("--force-write applies to --fix only")
         raise typer.Exit(EXIT_ERROR)
     if fix and "-" in paths:
         _print_error("--fix cannot write standard input back; use --diff to see the fixes")
@@ -297,6 +312,7 @@ def lint(
                         out=sys.stdout,
                         err=sys.stderr,
                         tally=tally,
+                        force=force_write,
                     )
                 )
             else:
@@ -311,6 +327,7 @@ def lint(
             failed_inputs = True
     if show_settings:
         raise typer.Exit(EXIT_ERROR if failed_inputs else EXIT_CLEAN)
+    failed_inputs = failed_inputs or bool(tally and tally.failed)
     if diff and tally is not None:
         _print_diff_summary(tally)
         raise typer.Exit(
@@ -496,6 +513,13 @@ def convert(
             show_default=False,
         ),
     ] = None,
+    force_write: Annotated[bool, _force_write()] = False,
+    allow_formulas: Annotated[
+        bool,
+        typer.Option(
+            help="With --to csv, write cells a spreadsheet would run as formulas (=, +, -, @...)."
+        ),
+    ] = False,
 ) -> None:
     """Convert a CSV manifest to JSON (or back, with --to csv); lints first, writes nothing on errors."""
     from encord_manifest.convert_command import ConvertRequest, UsageError, run_convert
@@ -527,6 +551,8 @@ def convert(
             force=force,
             check=check,
             sync=sync,
+            force_write=force_write,
+            allow_formulas=allow_formulas,
             settings=resolved.lint,
         )
         try:

@@ -18,6 +18,7 @@ import orjson
 
 from encord_manifest import spec
 from encord_manifest.diagnostics import Pointer
+from encord_manifest.formulas import describe, formula_cells
 
 #: Header rows the converter writes, per entry list.
 _CSV_HEADERS: dict[str, tuple[str, ...]] = {
@@ -50,11 +51,21 @@ class Refusal:
     message: str
 
 
-def csv_refusals(data: Any) -> list[Refusal]:
-    """Everything that stops a lossless conversion to CSV; empty when there is nothing."""
+def csv_refusals(data: Any, allow_formulas: bool = False) -> list[Refusal]:
+    """Everything that stops a lossless conversion to CSV; empty when there is nothing.
+
+    Without ``allow_formulas``, also every URL or title a spreadsheet would run as a formula
+    (``formulas``): refused, never rewritten (a quote put before it would change the data).
+    """
     if not isinstance(data, dict):
         return [Refusal((), "the manifest is not a JSON object")]
-    return list(_refusals(data))
+    refusals = list(_refusals(data))
+    if not allow_formulas:
+        refusals.extend(
+            Refusal(pointer, f"{describe(value)}; --allow-formulas writes it as it is")
+            for pointer, value in formula_cells(data)
+        )
+    return refusals
 
 
 def _refusals(data: dict[str, Any]) -> Iterator[Refusal]:

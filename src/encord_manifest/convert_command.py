@@ -6,6 +6,7 @@ code out, messages to the two streams given.
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -16,7 +17,7 @@ from encord_manifest.document import Document
 from encord_manifest.exit_codes import EXIT_CLEAN, EXIT_FINDINGS
 from encord_manifest.linter import SourceFormat, lint_document, load_file, source_format
 from encord_manifest.settings import LintSettings
-from encord_manifest.writing import OutputError, same_file, write_atomically
+from encord_manifest.writing import ABSENT, Expected, OutputError, same_file, snapshot, write_file
 
 
 class UsageError(Exception):
@@ -38,6 +39,10 @@ class ConvertRequest:
     #: Write the output beside the input (``m.csv`` -> ``m.json``), and count a write as a
     #: change to report (exit 1), as fixer hooks do: pre-commit then shows the new file.
     sync: bool = False
+    #: Write where the guards of ``writing.write_file`` refuse (``--force-write``).
+    force_write: bool = False
+    #: Write cells that a spreadsheet would run as formulas (``--allow-formulas``).
+    allow_formulas: bool = False
     settings: LintSettings = field(default_factory=LintSettings)
 
 
@@ -68,7 +73,7 @@ def run_convert(request: ConvertRequest, out: TextIO, err: TextIO) -> int:
             file=err,
         )
         return EXIT_FINDINGS
-    content = _converted(document, target, err)
+    content = _converted(document, target, err, request.allow_formulas)
     if content is None:
         return EXIT_FINDINGS
     status = EXIT_FINDINGS if errors else EXIT_CLEAN
@@ -77,16 +82,26 @@ def run_convert(request: ConvertRequest, out: TextIO, err: TextIO) -> int:
         return status
     if request.check:
         return _check(output, content, err) or status
-    try:
-        unchanged = output.is_file() and output.read_bytes() == content
-    except OSError:
-        unchanged = False
+    expected, unchanged = _current(output, content)
     if not unchanged:
-        write_atomically(output, content)
+        write_file(output, content, expected, force=request.force_write)
         print(f"{document.path}: wrote {output}", file=err)
         if request.sync:
             return EXIT_FINDINGS
     return status
+
+
+def _current(output: Path, content: bytes) -> tuple[Expected, bool]:
+    """What the output is now (for the write to compare with), and whether it is ``content``."""
+    try:
+        if not stat.S_ISREG(output.stat().st_mode):
+            return None, False  # a device or FIFO: nothing to compare; the write refuses it
+        current = output.read_bytes()
+    except FileNotFoundError:
+        return ABSENT, False
+    except OSError:
+        return None, False  # the write says why
+    return snapshot(output, current), current == content
 
 
 def beside(input: str, target: SourceFormat) -> Path:
@@ -110,12 +125,14 @@ def _formats(request: ConvertRequest) -> tuple[SourceFormat, SourceFormat]:
     return source, target
 
 
-def _converted(document: Document, target: SourceFormat, err: TextIO) -> bytes | None:
+def _converted(
+    document: Document, target: SourceFormat, err: TextIO, allow_formulas: bool
+) -> bytes | None:
     """The output file's bytes, or None when CSV cannot carry the manifest (said on ``err``)."""
     data: Any = document.data
     if target == "json":
         return to_json_bytes(data)
-    refusals = csv_refusals(data)
+    refusals = csv_refusals(data, allow_formulas)
     if refusals:
         _report_refusals(document, refusals, err)
         return None

@@ -13,7 +13,7 @@ from typing import TextIO
 from encord_manifest.fixes import fix_bytes
 from encord_manifest.linter import FileResult, SourceFormat, lint_bytes, read_input, source_format
 from encord_manifest.settings import LintSettings
-from encord_manifest.writing import write_atomically
+from encord_manifest.writing import OutputError, Snapshot, snapshot, write_file
 
 
 @dataclass
@@ -22,6 +22,8 @@ class FixTally:
 
     fixes: int = 0
     files: int = 0
+    #: Files whose fixes could not be written (each said on ``err``): the run exits 2.
+    failed: int = 0
 
 
 def fix_file(
@@ -33,13 +35,23 @@ def fix_file(
     out: TextIO,
     err: TextIO,
     tally: FixTally,
+    force: bool = False,
 ) -> FileResult:
     """Fix one file; with ``write``, replace it atomically, else print the diff to ``out``.
 
-    Returns the findings that remain (with ``write``) or the file's findings as they are.
-    Raises the linter's InputError and writing's OutputError.
+    Returns the findings that remain (with ``write``) or the file's findings as they are,
+    also when the fixes cannot be written (said on ``err``, counted in ``tally.failed``).
+    ``force``: write where ``writing`` would refuse (``--force-write``).
+    Raises the linter's InputError.
     """
     raw = read_input(path, settings.max_input_bytes)
+    # Right after the read: the write compares the file with this (writing.write_file).
+    expected: Snapshot | None = None
+    failure: OutputError | None = None
+    try:
+        expected = snapshot(Path(path), raw) if write else None
+    except OutputError as error:  # gone the moment it was read: reported when writing
+        failure = error
     name = "<stdin>" if path == "-" else path
     fixed = fix_bytes(name, raw, settings, source_format(path, format))
     if fixed is None:  # not text at all: nothing to fix, the lint says why
@@ -50,15 +62,25 @@ def fix_file(
     if not outcome.changed:
         return outcome.result
     count = sum(outcome.applied.values())
-    tally.fixes += count
-    tally.files += 1
     codes = ", ".join(
         f"{code}" + (f" x{n}" if n > 1 else "") for code, n in sorted(outcome.applied.items())
     )
     if write:
-        write_atomically(Path(path), content)
+        try:
+            if failure is not None:
+                raise failure
+            write_file(Path(path), content, expected, force=force)
+        except OutputError as error:
+            # Nothing was written: the findings are those of the file as it is.
+            print(f"encord-manifest: error: cannot write {error}", file=err)
+            tally.failed += 1
+            return lint_bytes(name, raw, settings, format)
+        tally.fixes += count
+        tally.files += 1
         print(f"{name}: fixed {count} ({codes})", file=err)
         return outcome.result
+    tally.fixes += count
+    tally.files += 1
     out.write(outcome.diff())
     print(f"{name}: would fix {count} ({codes})", file=err)
     return lint_bytes(name, raw, settings, format)

@@ -217,3 +217,26 @@ GROUP_SPLIT = register(
     """,
     example_format="csv",
 )
+
+FORMULA_CELL = register(
+    "C712",
+    "csv-formula-cell",
+    Severity.WARNING,
+    "A cell a spreadsheet would run as a formula",
+    origin="source",
+    explanation="""
+        A cell whose first character is `=`, `+`, `-` or `@`, or a tab or carriage return,
+        is a formula to Excel, LibreOffice and Google Sheets: `=HYPERLINK(...)` becomes a
+        link, `+cmd|' /C calc'!A0` may start a program (CSV injection). Encord imports it as
+        text, so this is a warning for whoever opens the file in a spreadsheet. A plain
+        number is data, not a formula: `-1`, `+2.5` and `-1e-3` pass, `-1+2` and `-draft`
+        do not. URL and title cells are checked (the other columns only take true or
+        false). `convert --to csv` refuses to write such cells unless `--allow-formulas`.
+    """,
+    failing=(
+        "ObjectUrl,Image title\n"
+        'https://b.s3.amazonaws.com/a.jpg,"=HYPERLINK(""https://evil.example"",""Cat"")"\n'
+    ),
+    passing="ObjectUrl,Image title\nhttps://b.s3.amazonaws.com/a.jpg,Cat\nhttps://b.s3.amazonaws.com/b.jpg,-1\n",
+    example_format="csv",
+)

@@ -13,10 +13,12 @@ from typing import Any, NamedTuple
 
 from encord_manifest import spec
 from encord_manifest.diagnostics import Finding, Pointer
+from encord_manifest.formulas import MAY_BE_FORMULA, describe, runs_as_formula
 from encord_manifest.sources.csv_locator import RecordMap, Section
 from encord_manifest.suggest import suggest_key
 
 _POSITIONAL_KEYS: list[str] = []
+_FORMULA_HINT = "a CSV file cannot mark a cell as text; if this is data, begin it differently"
 
 
 def positional_key(position: int) -> str:
@@ -202,12 +204,16 @@ class RowBuilder:
             return None
         title_field = section.title_field
         title = row[title_field] if title_field is not None and title_field < len(row) else ""
+        if url < MAY_BE_FORMULA:
+            self._formula(url, record, 0)
         if key in spec.GROUP_KEYS:
             return self._group_row(key, url, title, row, record, section)
         self._check_no_video(key, row, record, section)
         entry: dict[str, Any] = {"objectUrl": url}
         if not is_blank(title):
             entry["title"] = title
+            if title < MAY_BE_FORMULA:
+                self._formula(title, record, title_field)
         self.entries[key].append(entry)
         self.entry_records[key].append(record)
         return None
@@ -271,6 +277,8 @@ class RowBuilder:
         groups = self.group_of_title[key]
         index = groups.get(title)
         if index is None:
+            if title < MAY_BE_FORMULA:  # once per group, at its first row
+                self._formula(title, record, section.title_field)
             index = groups[title] = len(entries)
             entry: dict[str, Any] = {"title": title}
             if not is_series:
@@ -330,6 +338,10 @@ class RowBuilder:
                 section.title_field,
                 related=(key, index, "title"),
             )
+
+    def _formula(self, cell: str, record: int, field: int | None) -> None:
+        if runs_as_formula(cell):
+            self._add("C712", (), f"cell {describe(cell)}", record, field, hint=_FORMULA_HINT)
 
     def _add(
         self,

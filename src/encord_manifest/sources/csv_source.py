@@ -19,6 +19,7 @@ from typing import Any
 from encord_manifest import spec
 from encord_manifest.diagnostics import Finding
 from encord_manifest.document import Document
+from encord_manifest.formulas import FORMULA_STARTS
 from encord_manifest.sources.csv_cells import scan_record
 from encord_manifest.sources.csv_locator import CsvLocator
 from encord_manifest.sources.csv_rows import (
@@ -34,8 +35,9 @@ from encord_manifest.sources.reading import SourceText, kept_text
 _FIRST_HEADER = re.compile(
     r'^[ \t]*"?[ \t]*objecturl[ \t]*"?[ \t]*([,;\t]|(?=[\r\n])|\Z)', re.IGNORECASE | re.MULTILINE
 )
-#: First characters of a cell that is not simply a URL: maybe a header, blank or padded.
-_NOT_PLAIN_URL_START = 'oO"'  # a string: the empty cell's [:1] is "", which it contains
+#: First characters of a cell that is not simply a URL: maybe a header, blank or padded,
+#: or a formula (C712, checked in ``csv_rows``).
+_NOT_PLAIN_URL_START = 'oO"' + FORMULA_STARTS  # a string: "" (an empty cell's [:1]) is in it
 
 
 def load_csv(path: str, raw: bytes, delimiter: str | None = None) -> Document:
