@@ -40,7 +40,10 @@ app = typer.Typer(
 
 
 def _print_error(message: str) -> None:
-    print(f"encord-manifest: error: {message}", file=sys.stderr)
+    from encord_manifest.redaction import escape_control
+
+    # One line whatever the message holds (a path, a value from a configuration file).
+    print(f"encord-manifest: error: {escape_control(message)}", file=sys.stderr)
 
 
 def _version(value: bool) -> None:
@@ -258,7 +261,9 @@ def lint(
     for path in expand_paths(paths):
         resolved = _or_usage_error(functools.partial(resolver.resolve, path))
         if show_settings:
-            sys.stdout.write(render_settings(resolved))
+            from encord_manifest.redaction import escape_lines
+
+            sys.stdout.write(escape_lines(render_settings(resolved)))
             continue
         if resolved.excluded:
             continue
@@ -448,6 +453,7 @@ def convert(
     """Convert a CSV manifest to JSON (or back, with --to csv); lints first, writes nothing on errors."""
     from encord_manifest.convert_command import ConvertRequest, UsageError, run_convert
     from encord_manifest.linter import InputError
+    from encord_manifest.redaction import unredacted
     from encord_manifest.writing import OutputError
 
     if len(input_paths) > 1 and not sync:
@@ -472,7 +478,8 @@ def convert(
             settings=resolved.lint,
         )
         try:
-            statuses.append(run_convert(request, sys.stdout, sys.stderr))
+            # The converted manifest is data, not a message: written as it is, unredacted.
+            statuses.append(run_convert(request, unredacted(sys.stdout), sys.stderr))
         except UsageError as error:
             _print_error(str(error))
             raise typer.Exit(EXIT_ERROR) from None
@@ -529,6 +536,15 @@ _register_job_commands()
 
 
 def main() -> None:
+    from encord_manifest.redaction import redacted_streams
+
+    # Every line the program writes passes the one redaction (pre-signed query strings,
+    # user information), whichever command, format or library wrote it.
+    with redacted_streams():
+        _main()
+
+
+def _main() -> None:
     try:
         app()
     except BrokenPipeError:

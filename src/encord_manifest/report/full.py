@@ -1,7 +1,8 @@
 """`full`: each finding with the source line it is about and a caret under the place.
 
 The source is read again only for files with findings. A line too long to show (a minified
-manifest is one line of megabytes) is cut to a window around the place.
+manifest is one line of megabytes) is cut to a window around the place; the line is redacted
+before it is cut, as a URL cut in two would no longer be recognised at the output boundary.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from pathlib import Path
 
 from encord_manifest.diagnostics import Diagnostic
 from encord_manifest.linter import FileResult
-from encord_manifest.report import ReportOptions, Summary
+from encord_manifest.redaction import redact_text
+from encord_manifest.report import ReportOptions, ShownResult, Summary
 from encord_manifest.report.text import line_of, paint, summary_line
 
 _CSV_LINES = re.compile(r"\r\n|\r|\n")
@@ -25,7 +27,8 @@ def render(results: Sequence[FileResult], options: ReportOptions | None = None) 
     options = options or ReportOptions()
     blocks = []
     for result in results:
-        lines = _source_lines(result.path) if result.diagnostics else None
+        path = result.source if isinstance(result, ShownResult) else result.path
+        lines = _source_lines(path) if result.diagnostics else None
         for diagnostic in result.diagnostics:
             blocks.append(_block(diagnostic, lines, options))
     if not options.quiet:
@@ -38,7 +41,7 @@ def _block(diagnostic: Diagnostic, lines: list[str] | None, options: ReportOptio
     span = diagnostic.span
     if lines is None or not 1 <= span.line <= len(lines):
         return text
-    source = mask_query_strings(lines[span.line - 1].rstrip("\r\n"))
+    source = redact_text(lines[span.line - 1].rstrip("\r\n"))
     start = span.column - 1
     end = span.end_column - 1 if span.end_line == span.line else len(source)
     end = max(end, start + 1)
@@ -54,14 +57,8 @@ def _block(diagnostic: Diagnostic, lines: list[str] | None, options: ReportOptio
     )
 
 
-#: The query string of a URL in source text, up to where the URL's JSON string or CSV cell ends.
-_QUERY = re.compile(r"(?i)(\bhttps?://[^\s\"'?#,]*\?)([^\s\"'#,]+)")
-
-
-def mask_query_strings(text: str) -> str:
-    """Source text with every URL's query string masked (a pre-signed URL's is a secret),
-    character for character so that columns and carets stay where they were."""
-    return _QUERY.sub(lambda m: m.group(1) + "*" * len(m.group(2)), text)
+#: The name submit, status and verify know the one redaction by (they mask before encoding).
+mask_query_strings = redact_text
 
 
 def _window(source: str, start: int, end: int) -> tuple[str, int]:
@@ -73,8 +70,10 @@ def _window(source: str, start: int, end: int) -> tuple[str, int]:
 
 
 def _printable(text: str) -> str:
-    """Tabs and control characters as one visible character each, so the caret stays aligned."""
-    return "".join(c if c.isprintable() else " " if c == "\t" else "\ufffd" for c in text)
+    """Tabs and control characters as one visible character each, so the caret stays aligned;
+    and ``##[``, which GitHub's runner would take for a workflow command anywhere in a line."""
+    shown = "".join(c if c.isprintable() else " " if c == "\t" else "\ufffd" for c in text)
+    return shown.replace("##[", "#\ufffd[")
 
 
 def _source_lines(path: str) -> list[str] | None:

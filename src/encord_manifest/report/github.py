@@ -1,11 +1,14 @@
 """`github`: workflow commands that GitHub Actions shows as annotations on the pull request.
 
 GitHub shows at most 10 annotations of each level per step, so the plain list (the `concise`
-lines, which also read well in the raw log) and the summary follow the annotations.
+lines, which also read well in the raw log) and the summary follow the annotations. The plain
+list is written between ``::stop-commands::<token>`` and ``::<token>::`` (a fresh, unguessable
+token each run): GitHub's documented way to print text that must not run workflow commands.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 
 from encord_manifest.diagnostics import Diagnostic, Severity
@@ -46,4 +49,13 @@ def annotation(diagnostic: Diagnostic) -> str:
 def render(results: Sequence[FileResult], options: ReportOptions | None = None) -> str:
     annotations = "".join(annotation(d) + "\n" for result in results for d in result.diagnostics)
     quiet = options.quiet if options else False
-    return annotations + render_concise(results, ReportOptions(color=False, quiet=quiet))
+    plain = render_concise(results, ReportOptions(color=False, quiet=quiet))
+    if not annotations:
+        return plain  # the summary line alone, made of numbers
+    token = stop_token()
+    return f"{annotations}::stop-commands::{token}\n{plain}::{token}::\n"
+
+
+def stop_token() -> str:
+    """A token no file can guess: a file that could would end the pause itself."""
+    return secrets.token_hex(16)
