@@ -28,7 +28,8 @@ from typing import TextIO
 
 #: The ``://`` of a URL, written plainly or JSON-escaped (``:\\/\\/``); the scheme is before it.
 _SEPARATOR = re.compile(r":(?://|\\/\\/)")
-_SCHEME = re.compile(r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,31}\Z")
+#: (A diff's '-' or '+' may stand right before it: a scheme starts after any non-alphanumeric.)
+_SCHEME = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9+.-]{0,31}\Z")
 #: One character as the text encodes it: a JSON escape, an XML reference, or itself. A URL's
 #: token is cut and masked only between these, so an escape is never split in two.
 _UNIT = (
@@ -264,10 +265,16 @@ class RedactingStream(io.TextIOBase):
         self.inner.flush()
 
     def close(self) -> None:
+        """Flush, and close the stream below too (as closing sys.stderr is meant to)."""
         with contextlib.suppress(OSError, ValueError):
             self.flush()
         self.inner.close()
         super().close()
+
+    def __del__(self) -> None:
+        # Not IOBase's close-on-collect: a wrapper dropped after its run must leave the
+        # stream below open.
+        pass
 
     def _emit(self, text: str) -> None:
         text = redact_text(text)
