@@ -18,7 +18,13 @@ from pathlib import Path
 import pytest
 
 from encord_manifest import cli, redaction
-from encord_manifest.redaction import escape_control, escape_lines, redact_text, shown_path
+from encord_manifest.redaction import (
+    RedactingStream,
+    escape_control,
+    escape_lines,
+    redact_text,
+    shown_path,
+)
 from encord_manifest.report import OutputFormat
 from tests.helpers import run_cli
 from tests.object_server import ObjectServer, object_server
@@ -77,6 +83,8 @@ def assert_no_injection(text: str, output_format: str) -> None:
             continue
         assert not start.startswith("::"), line
     assert paused is None
+    if output_format == "github":  # the plain list after the annotations runs no command
+        assert re.search(r"(?m)^::stop-commands::", text)
 
 
 def assert_structure(text: str, output_format: str) -> None:
@@ -86,8 +94,8 @@ def assert_structure(text: str, output_format: str) -> None:
         assert all(json.loads(line) for line in text.splitlines())
     elif output_format == "junit":
         root = ElementTree.fromstring(text.encode("utf-8"))
-        assert root.tag == "testsuites" and [s.tag for s in root] == ["testsuite"]
-        assert all(case.tag == "testcase" for case in root[0])
+        assert root.tag == "testsuites" and [s.tag for s in root] == ["testsuite"] * 2
+        assert all(case.tag == "testcase" for suite in root for case in suite)
 
 
 @pytest.mark.parametrize("output_format", FORMATS, ids=lambda f: f.value)
@@ -95,7 +103,10 @@ def test_every_format_keeps_secrets_out_and_its_structure_whatever_the_input(
     output_format: OutputFormat, tmp_path: Path
 ) -> None:
     path = hostile_manifest(tmp_path)
-    done = run_cli("lint", "--output-format", output_format.value, str(path))
+    # A name that starts a line as a workflow command would, were it not shown as ./::...
+    command = path.with_name("::error::pwned.json")
+    command.write_bytes(path.read_bytes())
+    done = run_cli("lint", "--output-format", output_format.value, str(path), str(command))
     assert done.returncode == 1, done.stderr
     everything = done.stdout + done.stderr
     for secret in SECRETS:
@@ -276,3 +287,17 @@ def test_escaping_shows_every_acting_character_and_is_idempotent() -> None:
     assert shown_path("::error::x.json") == "./::error::x.json"
     assert shown_path("  :x") == "./  :x" and shown_path("a::b") == "a::b"
     assert escape_lines(" ::error::x\r\n+a\tb\x1b\n") == " \\x3a:error::x\r\n+a\tb\\x1b\n"
+
+
+def test_the_stream_escapes_what_slipped_through_but_keeps_colours_and_line_ends() -> None:
+    log = io.StringIO()  # no terminal: a CI log
+    stream = RedactingStream(log)
+    stream.write("a\x1b[2Jb \x1b[1;31mred\x1b[0m\x9b\u202e https://u:p@h/x?s=1")
+    assert log.getvalue() == ""  # held until the line ends: a URL is redacted whole
+    stream.write("\r\nnext\rline\n")
+    assert log.getvalue() == (
+        "a\\x1b[2Jb \x1b[1;31mred\x1b[0m\\x9b\\u202e https://***@h/x****\r\nnext\\x0dline\n"
+    )
+    terminal = _Terminal()
+    RedactingStream(terminal).write("\rchecked 1/2\x1b[K\n")  # a terminal's progress line
+    assert terminal.getvalue() == "\rchecked 1/2\x1b[K\n"
