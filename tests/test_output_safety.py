@@ -106,7 +106,8 @@ def test_every_format_keeps_secrets_out_and_its_structure_whatever_the_input(
     # A name that starts a line as a workflow command would, were it not shown as ./::...
     command = path.with_name("::error::pwned.json")
     command.write_bytes(path.read_bytes())
-    done = run_cli("lint", "--output-format", output_format.value, str(path), str(command))
+    names = (path.name, command.name)  # relative: each line then starts with the name
+    done = run_cli("lint", "--output-format", output_format.value, *names, cwd=tmp_path)
     assert done.returncode == 1, done.stderr
     everything = done.stdout + done.stderr
     for secret in SECRETS:
@@ -128,6 +129,17 @@ def test_full_masks_the_query_after_a_space_and_keeps_the_caret_aligned(tmp_path
     start = line.index('"https://')
     # (The line is longer than the window shown: the caret runs to the window's end.)
     assert caret.index("^") == start and len(caret.rstrip()) == len(line)
+
+
+def test_full_redacts_a_line_before_cutting_it_to_the_window(tmp_path: Path) -> None:
+    # A minified manifest: the window around the bad key starts inside the signature, where
+    # neither the URL nor the parameter's name can be seen any more.
+    url = "https://b.s3.amazonaws.com/a.jpg?X-Amz-Signature=" + "SIGSECRET" * 30
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"images": [{"objectUrl": url, "bad key": 1}]}))
+    done = run_cli("lint", "--output-format", "full", "--select", "S105", str(path))
+    assert "S105" in done.stdout and "SIGSECRET" not in done.stdout
+    assert '*****", "bad key"' in done.stdout
 
 
 def test_the_diff_and_the_fix_messages_hold_no_secret_and_no_control(tmp_path: Path) -> None:
