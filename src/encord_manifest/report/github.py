@@ -2,7 +2,7 @@
 
 GitHub shows at most 10 annotations of each level per step, so the plain list (the `concise`
 lines, which also read well in the raw log) and the summary follow the annotations. The plain
-list is written between ``::stop-commands::<token>`` and ``::<token>::`` (a fresh, unguessable
+list (not the summary) is written between ``::stop-commands::<token>`` and ``::<token>::`` (a fresh, unguessable
 token each run): GitHub's documented way to print text that must not run workflow commands.
 """
 
@@ -13,8 +13,9 @@ from collections.abc import Sequence
 
 from encord_manifest.diagnostics import Diagnostic, Severity
 from encord_manifest.linter import FileResult
-from encord_manifest.report import ReportOptions
+from encord_manifest.report import ReportOptions, Summary
 from encord_manifest.report.text import render as render_concise
+from encord_manifest.report.text import summary_line
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -49,11 +50,12 @@ def annotation(diagnostic: Diagnostic) -> str:
 def render(results: Sequence[FileResult], options: ReportOptions | None = None) -> str:
     annotations = "".join(annotation(d) + "\n" for result in results for d in result.diagnostics)
     quiet = options.quiet if options else False
-    plain = render_concise(results, ReportOptions(color=False, quiet=quiet))
+    plain = render_concise(results, ReportOptions(color=False, quiet=True))
+    summary = "" if quiet else summary_line(Summary.of(results)) + "\n"  # numbers only
     if not annotations:
-        return plain  # the summary line alone, made of numbers
+        return summary
     token = stop_token()
-    return f"{annotations}::stop-commands::{token}\n{plain}::{token}::\n"
+    return f"{annotations}::stop-commands::{token}\n{plain}::{token}::\n{summary}"
 
 
 def stop_token() -> str:
