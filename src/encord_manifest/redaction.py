@@ -2,8 +2,8 @@
 
 1. Secrets: every text written to stdout or stderr passes ``redact_text`` once, at the stream
    (``redacted_streams``, installed by ``cli.main``). In every ``scheme://`` URL, user
-   information (``//user:pass@``) and everything from the first ``?`` or ``#`` (also when
-   escaped: ``\\u003f``, ``&#63;``) to the end of the URL's token become ``*``, one per
+   information (``//user:pass@``) and everything after the first ``?`` or ``#`` (from it,
+   when escaped: ``\\u003f``, ``&#63;``) to the end of the URL's token become ``*``, one per
    character, so that carets stay aligned and JSON, XML and CSV stay valid; then the value
    of every known credential parameter (``X-Amz-Signature=``, ``sig%3D``, ``token=``...), URL
    or not. Only ``convert``'s manifest on stdout is data, and is written unchanged.
@@ -72,6 +72,7 @@ _AUTHORITY_END = re.compile(
     r"[/?#]|\\/|\\u00(?:2[fF]|3[fF]|23)|&#(?:47|63|35|[xX](?:2[fF]|3[fF]|23));"
 )
 _AT = re.compile(r"@|\\u0040|&#(?:64|[xX]40);")
+_SPACE = re.compile(r"\s")
 
 #: Query parameters (and header fields) whose value is a credential, wherever they appear.
 _CREDENTIAL_NAMES = (
@@ -116,8 +117,14 @@ def _mask_urls(text: str) -> str:
         if ats:  # user information: up to the last '@' of the authority
             spans.append((body, ats[-1].start()))
         masked = _MASK_FROM.search(text, body, end)
-        if masked is not None:
-            spans.append((masked.start(), end))
+        if masked is not None:  # a plain '?' or '#' stays, to show that something followed
+            first = masked.end() if len(masked.group()) == 1 else masked.start()
+            if kind == "other":
+                # Not quoted (prose, an unquoted CSV cell): a space before the query is part
+                # of the URL (U301), one after it ends the URL: "https://h/a?*** (row 3)".
+                space = _SPACE.search(text, first, end)
+                end = space.start() if space else end
+            spans.append((first, end))
         position = max(end, position)
     return _masked(text, spans)
 

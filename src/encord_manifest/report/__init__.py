@@ -88,8 +88,8 @@ def reporter(output_format: OutputFormat) -> Reporter:
     module = importlib.import_module(f"encord_manifest.report.{_MODULES[output_format]}")
     render: Reporter = module.render
 
-    def render_shown(results: Sequence[FileResult], options: ReportOptions) -> str:
-        return render(shown(results), options)
+    def render_shown(results: Sequence[FileResult], options: ReportOptions | None = None) -> str:
+        return render(shown(results), options or ReportOptions())
 
     return render_shown
 
