@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -10,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.dicom_files import sample
+from tests.dicom_files import derived, sample
 from tests.helpers import ROOT, run_cli
 from tests.object_server import ObjectServer, object_server
 
@@ -124,11 +126,13 @@ def test_no_secret_is_stored_and_a_damaged_entry_is_ignored(
     path.write_text(json.dumps({"images": [{"objectUrl": url}]}))
     lint(path)
     (entry,) = _own_cache_directory.rglob("*.json")
-    assert "SECRET123" not in entry.read_text() and "signed.jpg" in entry.read_text()
+    # Neither the secret nor the URL itself: the key is a digest, as the file's name is.
+    assert "SECRET123" not in entry.read_text() and "signed" not in entry.read_text()
+    key = json.loads(entry.read_text())["key"]
     entry.write_text("{not json")
     server.log.clear()
     lint(path)
-    assert json.loads(entry.read_text())["key"].endswith("/c/signed.jpg")
+    assert json.loads(entry.read_text())["key"] == key and key.startswith("sha256:")
 
 
 def test_runs_in_parallel_share_the_cache_safely(
@@ -155,3 +159,70 @@ def test_runs_in_parallel_share_the_cache_safely(
     for entry in _own_cache_directory.rglob("*.json"):
         json.loads(entry.read_text())  # whole files only
     assert not [p for p in _own_cache_directory.rglob("*") if p.name.endswith(".tmp")]
+
+
+PATIENT = "PATIENT-4711-MUELLER"
+STUDY = "1.2.826.0.1.3680043.8.498.1111"
+OTHER_STUDY = "1.2.826.0.1.3680043.8.498.2222"
+SOP = "1.2.826.0.1.3680043.8.498.3333"
+LONG_SOP = "1.2.826.0.1.3680043.8.498." + "4" * 44  # 70 characters: over the limit of 64
+
+
+def dicom_manifest(tmp_path: Path, server: ObjectServer) -> Path:
+    files = [
+        derived("CT_small.dcm", PatientID=PATIENT, StudyInstanceUID=STUDY, SOPInstanceUID=SOP),
+        # Another study, and the first file's instance again: R8xx for both, from cached values.
+        derived(
+            "CT_small.dcm", PatientID=PATIENT, StudyInstanceUID=OTHER_STUDY, SOPInstanceUID=SOP
+        ),
+        derived(
+            "CT_small.dcm", StudyInstanceUID=STUDY, SOPInstanceUID=LONG_SOP, remove=("PatientID",)
+        ),
+    ]
+    entry = {"title": "ct"}
+    for index, raw in enumerate(files):
+        entry[f"objectUrl_{index}"] = server.put(f"/ward-7/{index}.dcm", raw, "application/dicom")
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"dicom_series": [entry]}, indent=2))
+    return path
+
+
+def test_the_cache_holds_no_patient_data_and_the_series_rules_still_work(
+    server: ObjectServer, tmp_path: Path, _own_cache_directory: Path
+) -> None:
+    path = dicom_manifest(tmp_path, server)
+    first = lint(path)
+    # A missing PatientID (R810), a UID too long (R812), another study (R813), a repeated
+    # instance (R814): each judged from values that the cache must keep comparable.
+    assert all(code in first for code in ("R810", "R812", "R813", "R814")), first
+    server.log.clear()
+    # A second run: only conditional HEADs, and the same findings from what was kept.
+    assert lint(path) == first
+    assert server.log and all(r.method == "HEAD" for r in server.log)
+    entries = list(_own_cache_directory.rglob("*.json"))
+    assert len(entries) == 3
+    for entry in entries:
+        text = entry.read_text()
+        for plain in (PATIENT, STUDY, OTHER_STUDY, SOP, LONG_SOP, "ward-7", "127.0.0.1"):
+            assert plain not in text, (plain, text)
+        assert json.loads(text)["header"]["values"]["StudyInstanceUID"].startswith("sha256:")
+
+
+def test_cache_files_are_private_and_open_directories_are_tightened(
+    server: ObjectServer, tmp_path: Path, _own_cache_directory: Path
+) -> None:
+    if os.name == "nt":
+        pytest.skip("POSIX modes")
+    version = _own_cache_directory / "remote-v2"
+    version.mkdir(mode=0o755)
+    os.chmod(version, 0o755)  # as a cache made before this release would be
+    old = _own_cache_directory / "remote-v1" / "ab"
+    old.mkdir(parents=True)
+    (old / "ab12.json").write_text(json.dumps({"header": {"values": {"PatientID": PATIENT}}}))
+    lint(manifest(tmp_path, server))
+    assert not (_own_cache_directory / "remote-v1").exists()  # plain patient data: deleted
+    directories = [version, *(p for p in version.rglob("*") if p.is_dir())]
+    files = list(version.rglob("*.json"))
+    assert files and len(directories) > 1
+    assert {stat.S_IMODE(p.stat().st_mode) for p in directories} == {0o700}
+    assert {stat.S_IMODE(p.stat().st_mode) for p in files} == {0o600}

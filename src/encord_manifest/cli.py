@@ -41,7 +41,10 @@ app = typer.Typer(
 
 
 def _print_error(message: str) -> None:
-    print(f"encord-manifest: error: {message}", file=sys.stderr)
+    from encord_manifest.redaction import escape_control
+
+    # One line whatever the message holds (a path, a value from a configuration file).
+    print(f"encord-manifest: error: {escape_control(message)}", file=sys.stderr)
 
 
 def _version(value: bool) -> None:
@@ -297,7 +300,9 @@ def lint(
         try:
             resolved = _or_usage_error(functools.partial(resolver.resolve, path))
             if show_settings:
-                sys.stdout.write(render_settings(resolved))
+                from encord_manifest.redaction import escape_lines
+
+                sys.stdout.write(escape_lines(render_settings(resolved)))
                 continue
             if resolved.excluded:
                 _say_excluded(path, paths, resolved)
@@ -524,6 +529,7 @@ def convert(
     """Convert a CSV manifest to JSON (or back, with --to csv); lints first, writes nothing on errors."""
     from encord_manifest.convert_command import ConvertRequest, UsageError, run_convert
     from encord_manifest.linter import InputError
+    from encord_manifest.redaction import unredacted
     from encord_manifest.writing import OutputError
 
     if len(input_paths) > 1 and not sync:
@@ -556,7 +562,8 @@ def convert(
             settings=resolved.lint,
         )
         try:
-            statuses.append(run_convert(request, sys.stdout, sys.stderr))
+            # The converted manifest is data, not a message: written as it is, unredacted.
+            statuses.append(run_convert(request, unredacted(sys.stdout), sys.stderr))
         except UsageError as error:
             _print_error(str(error))
             raise typer.Exit(EXIT_ERROR) from None
@@ -613,6 +620,15 @@ _register_job_commands()
 
 
 def main() -> None:
+    from encord_manifest.redaction import redacted_streams
+
+    # Every line the program writes passes the one redaction (pre-signed query strings,
+    # user information), whichever command, format or library wrote it.
+    with redacted_streams():
+        _main()
+
+
+def _main() -> None:
     try:
         app()
     except BrokenPipeError:

@@ -16,6 +16,7 @@ from encord_manifest.diagnostics import Severity
 from encord_manifest.document import Document
 from encord_manifest.exit_codes import EXIT_CLEAN, EXIT_FINDINGS
 from encord_manifest.linter import SourceFormat, lint_document, load_file, source_format
+from encord_manifest.redaction import shown_line
 from encord_manifest.settings import LintSettings
 from encord_manifest.writing import ABSENT, Expected, OutputError, same_file, snapshot, write_file
 
@@ -61,16 +62,16 @@ def run_convert(request: ConvertRequest, out: TextIO, err: TextIO) -> int:
         document.data["skip_duplicate_urls"] = True
     diagnostics = lint_document(document, request.settings).diagnostics
     for diagnostic in diagnostics:
-        print(line_of(diagnostic), file=err)
+        _say(err, line_of(diagnostic))
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     if document.data is None:
-        print(f"{document.path}: not converted: the file cannot be read as a manifest", file=err)
+        _say(err, f"{document.path}: not converted: the file cannot be read as a manifest")
         return EXIT_FINDINGS
     if errors and not request.force:
-        print(
+        _say(
+            err,
             f"{document.path}: not converted: {errors} error{'s' if errors > 1 else ''} "
             "(fix them, or convert anyway with --force)",
-            file=err,
         )
         return EXIT_FINDINGS
     content = _converted(document, target, err, request.allow_formulas)
@@ -85,7 +86,7 @@ def run_convert(request: ConvertRequest, out: TextIO, err: TextIO) -> int:
     expected, unchanged = _current(output, content)
     if not unchanged:
         write_file(output, content, expected, force=request.force_write)
-        print(f"{document.path}: wrote {output}", file=err)
+        _say(err, f"{document.path}: wrote {output}")
         if request.sync:
             return EXIT_FINDINGS
     return status
@@ -146,16 +147,16 @@ def _report_refusals(document: Document, refusals: list[Refusal], err: TextIO) -
     spans = locate_pointers(document, (refusal.pointer for refusal in refusals))
     for refusal in refusals:
         span = spans[refusal.pointer]
-        print(
+        _say(
+            err,
             f"{document.path}:{span.line}:{span.column}: cannot be written as CSV: "
             f"{format_pointer(refusal.pointer)}: {refusal.message}",
-            file=err,
         )
     count = len(refusals)
-    print(
+    _say(
+        err,
         f"{document.path}: not converted: CSV cannot carry {count} "
         f"thing{'s' if count > 1 else ''} in this manifest",
-        file=err,
     )
 
 
@@ -163,11 +164,17 @@ def _check(output: Path, content: bytes, err: TextIO) -> int:
     try:
         current = output.read_bytes()
     except FileNotFoundError:
-        print(f"{output}: missing; conversion would create it", file=err)
+        _say(err, f"{output}: missing; conversion would create it")
         return EXIT_FINDINGS
     except OSError as error:
         raise OutputError(f"{output}: {error.strerror or error}") from None
     if current != content:
-        print(f"{output}: out of date; conversion would change it", file=err)
+        _say(err, f"{output}: out of date; conversion would change it")
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _say(err: TextIO, line: str) -> None:
+    """A message line: its paths come from the command line or a directory of someone else's
+    files, so it is escaped to stay one line that starts no workflow command."""
+    print(shown_line(line), file=err)

@@ -12,6 +12,7 @@ from typing import TextIO
 
 from encord_manifest.fixes import fix_bytes
 from encord_manifest.linter import FileResult, SourceFormat, lint_bytes, read_input, source_format
+from encord_manifest.redaction import escape_lines, shown_line
 from encord_manifest.settings import LintSettings
 from encord_manifest.writing import OutputError, Snapshot, snapshot, write_file
 
@@ -58,7 +59,7 @@ def fix_file(
         return lint_bytes(name, raw, settings, format)
     outcome, content = fixed
     if outcome.stopped:
-        print(f"{name}: {outcome.stopped}", file=err)
+        _say(err, f"{name}: {outcome.stopped}")
     if not outcome.changed:
         return outcome.result
     count = sum(outcome.applied.values())
@@ -72,15 +73,23 @@ def fix_file(
             write_file(Path(path), content, expected, force=force)
         except OutputError as error:
             # Nothing was written: the findings are those of the file as it is.
-            print(f"encord-manifest: error: cannot write {error}", file=err)
+            _say(err, f"encord-manifest: error: cannot write {error}")
             tally.failed += 1
             return lint_bytes(name, raw, settings, format)
         tally.fixes += count
         tally.files += 1
-        print(f"{name}: fixed {count} ({codes})", file=err)
+        _say(err, f"{name}: fixed {count} ({codes})")
         return outcome.result
     tally.fixes += count
     tally.files += 1
-    out.write(outcome.diff())
-    print(f"{name}: would fix {count} ({codes})", file=err)
+    # The file's own lines: escaped so that none acts in a terminal or a CI log (a diff of
+    # such a line no longer applies, and needs no applying: --fix writes the fixes).
+    out.write(escape_lines(outcome.diff()))
+    _say(err, f"{name}: would fix {count} ({codes})")
     return lint_bytes(name, raw, settings, format)
+
+
+def _say(err: TextIO, line: str) -> None:
+    """A message line: its paths come from the command line or a directory of someone else's
+    files, so it is escaped to stay one line that starts no workflow command."""
+    print(shown_line(line), file=err)

@@ -33,6 +33,7 @@ from encord_manifest.linter import (
     lint_document,
     source_format,
 )
+from encord_manifest.redaction import escape_control
 from encord_manifest.settings import LintSettings
 from encord_manifest.sources.csv_locator import CsvLocator
 from encord_manifest.sources.encoding import UTF8_BOM, decode
@@ -77,7 +78,8 @@ class FixOutcome:
 
     def diff(self) -> str:
         """A unified diff, as `git apply` takes it."""
-        name = self.path.lstrip("/")
+        # The header is one line whatever the file is called (a name can hold a newline).
+        name = escape_control(self.path.lstrip("/"))
         lines = unified_diff(
             split_lines(self.original),
             split_lines(self.fixed),

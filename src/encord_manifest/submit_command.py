@@ -34,6 +34,7 @@ from encord_manifest.jobs import (
     render_text,
 )
 from encord_manifest.linter import ExtraCheck, InputError, SourceFormat, lint_document, load_file
+from encord_manifest.redaction import escape_control, shown_line
 from encord_manifest.settings import LintSettings
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ def _failures_said(
         try:
             return run(request, out, err)
         except Failure as failure:
-            print(f"encord-manifest: error: {failure}", file=err)
+            print(f"encord-manifest: error: {escape_control(str(failure))}", file=err)
             return failure.code
 
     return command
@@ -119,7 +120,7 @@ def run_submit(request: SubmitRequest, out: TextIO, err: TextIO) -> int:
     document = _load(request.manifest, request.input_format)
     diagnostics = lint_document(document, request.settings, request.extra).diagnostics
     for diagnostic in diagnostics:
-        print(line_of(diagnostic), file=err)
+        print(shown_line(line_of(diagnostic)), file=err)
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     if document.data is None:
         raise Failure(f"{document.path}: not submitted: not a manifest", EXIT_FINDINGS)

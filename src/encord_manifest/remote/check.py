@@ -264,6 +264,18 @@ def _probe_afresh(target: Target, settings: RemoteSettings, fetcher: Fetcher) ->
 
 
 def _entry(result: Probe) -> dict[str, Any]:
+    from encord_manifest.remote.cache import digest
+
+    compared = ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID")
+
+    def kept(name: str, value: Any) -> Any:
+        # No patient data on disk: the UIDs the series rules compare as digests (equal stays
+        # equal), numbers (Rows, Columns) as they are, the rest (PatientID...) only as present;
+        # the verdicts worked out from the values (UID lengths) are cached whole.
+        if isinstance(value, int):
+            return value
+        return digest(str(value)) if name in compared else True
+
     header = result.header
     etag, modified = result.validators or (None, None)
     return {
@@ -278,7 +290,7 @@ def _entry(result: Probe) -> dict[str, Any]:
         else {
             "status": header.status,
             "detail": header.detail,
-            "values": {k: v if isinstance(v, int) else str(v) for k, v in header.values.items()},
+            "values": {k: kept(k, v) for k, v in header.values.items()},
         },
         "dimensions": list(result.dimensions) if result.dimensions else None,
     }

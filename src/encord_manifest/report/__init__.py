@@ -1,19 +1,23 @@
 """Output formats: each turns the same list of results into text for one audience.
 
 Every format is made from the one ``Diagnostic`` record; the registry below maps a format's
-name to the module that renders it, imported only when chosen.
+name to the module that renders it, imported only when chosen. Every format is handed the
+results as they may be shown (``shown``): paths, keys and messages come from files someone
+else wrote, and must not move the cursor, end a line or start a workflow command.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import importlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from encord_manifest.diagnostics import Severity
+from encord_manifest.diagnostics import Diagnostic, Severity
 from encord_manifest.linter import FileResult
+from encord_manifest.redaction import escape_control, shown_path
 
 
 class OutputFormat(str, enum.Enum):
@@ -85,9 +89,57 @@ Reporter = Callable[[Sequence[FileResult], ReportOptions], str]
 
 
 def reporter(output_format: OutputFormat) -> Reporter:
+    """The format's renderer, given the results as they may be shown (whatever the format)."""
     module = importlib.import_module(f"encord_manifest.report.{_MODULES[output_format]}")
     render: Reporter = module.render
-    return render
+
+    def render_shown(results: Sequence[FileResult], options: ReportOptions | None = None) -> str:
+        return render(shown(results), options or ReportOptions())
+
+    return render_shown
+
+
+@dataclass
+class ShownResult(FileResult):
+    """A file's results as they may be shown (``shown``); the checked text stays as it was,
+    for ``full`` to redact line by line."""
+
+
+def shown(results: Sequence[FileResult]) -> list[FileResult]:
+    """The results with every path, key, rule name and message escaped (see ``redaction``);
+    already shown results are returned as they are."""
+    return [
+        result
+        if isinstance(result, ShownResult)
+        else ShownResult(
+            shown_path(result.path),
+            [shown_diagnostic(d) for d in result.diagnostics],
+            result.source,
+        )
+        for result in results
+    ]
+
+
+def shown_diagnostic(diagnostic: Diagnostic) -> Diagnostic:
+    """One finding as it may be shown: the same finding when nothing in it needs escaping."""
+    d = diagnostic
+    texts = f"{d.path}{d.code}{d.rule}{d.message}{d.pointer}{d.hint or ''}"
+    texts += f"{d.related_pointer or ''}{d.fix.description if d.fix else ''}"
+    if escape_control(texts) is texts and not d.path.lstrip().startswith(":"):
+        return d
+    return dataclasses.replace(
+        d,
+        path=shown_path(d.path),
+        code=escape_control(d.code),
+        rule=escape_control(d.rule),
+        message=escape_control(d.message),
+        pointer=escape_control(d.pointer),
+        hint=None if d.hint is None else escape_control(d.hint),
+        related_pointer=None if d.related_pointer is None else escape_control(d.related_pointer),
+        fix=None
+        if d.fix is None
+        else dataclasses.replace(d.fix, description=escape_control(d.fix.description)),
+    )
 
 
 def default_format(environ: dict[str, str] | None = None) -> OutputFormat:

@@ -2,7 +2,8 @@
 
 The source lines are those of the text that was checked, kept with the findings. A line too
 long to show (a minified manifest is one line of megabytes) is cut to a window around the
-place.
+place; the line is redacted before it is cut, as a URL cut in two would no longer be
+recognised at the output boundary.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 
 from encord_manifest.diagnostics import Diagnostic
 from encord_manifest.linter import FileResult, InputError
+from encord_manifest.redaction import redact_text
 from encord_manifest.report import ReportOptions, Summary
 from encord_manifest.report.text import line_of, paint, summary_line
 
@@ -38,7 +40,7 @@ def _block(diagnostic: Diagnostic, lines: list[str] | None, options: ReportOptio
     span = diagnostic.span
     if lines is None or not 1 <= span.line <= len(lines):
         return text
-    source = mask_query_strings(lines[span.line - 1].rstrip("\r\n"))
+    source = redact_text(lines[span.line - 1].rstrip("\r\n"))
     start = span.column - 1
     end = span.end_column - 1 if span.end_line == span.line else len(source)
     end = max(end, start + 1)
@@ -54,14 +56,8 @@ def _block(diagnostic: Diagnostic, lines: list[str] | None, options: ReportOptio
     )
 
 
-#: The query string of a URL in source text, up to where the URL's JSON string or CSV cell ends.
-_QUERY = re.compile(r"(?i)(\bhttps?://[^\s\"'?#,]*\?)([^\s\"'#,]+)")
-
-
-def mask_query_strings(text: str) -> str:
-    """Source text with every URL's query string masked (a pre-signed URL's is a secret),
-    character for character so that columns and carets stay where they were."""
-    return _QUERY.sub(lambda m: m.group(1) + "*" * len(m.group(2)), text)
+#: The name submit, status and verify know the one redaction by (they mask before encoding).
+mask_query_strings = redact_text
 
 
 def _window(source: str, start: int, end: int) -> tuple[str, int]:
@@ -73,8 +69,10 @@ def _window(source: str, start: int, end: int) -> tuple[str, int]:
 
 
 def _printable(text: str) -> str:
-    """Tabs and control characters as one visible character each, so the caret stays aligned."""
-    return "".join(c if c.isprintable() else " " if c == "\t" else "\ufffd" for c in text)
+    """Tabs and control characters as one visible character each, so the caret stays aligned;
+    and ``##[``, which GitHub's runner would take for a workflow command anywhere in a line."""
+    shown = "".join(c if c.isprintable() else " " if c == "\t" else "\ufffd" for c in text)
+    return shown.replace("##[", "#\ufffd[")
 
 
 def _source_lines(result: FileResult) -> list[str] | None:

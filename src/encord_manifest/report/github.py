@@ -1,18 +1,22 @@
 """`github`: workflow commands that GitHub Actions shows as annotations on the pull request.
 
 GitHub shows at most 10 annotations of each level per step, so the plain list (the `concise`
-lines, which also read well in the raw log) and the summary follow the annotations.
+lines, which also read well in the raw log) and the summary follow the annotations. The plain
+list (not the summary) is written between ``::stop-commands::<token>`` and ``::<token>::`` (a fresh, unguessable
+token each run): GitHub's documented way to print text that must not run workflow commands.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import replace
 
 from encord_manifest.diagnostics import Diagnostic, Severity
 from encord_manifest.linter import FileResult
-from encord_manifest.report import ReportOptions
+from encord_manifest.report import ReportOptions, Summary
 from encord_manifest.report.text import render as render_concise
+from encord_manifest.report.text import summary_line
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -46,5 +50,20 @@ def annotation(diagnostic: Diagnostic) -> str:
 
 def render(results: Sequence[FileResult], options: ReportOptions | None = None) -> str:
     annotations = "".join(annotation(d) + "\n" for result in results for d in result.diagnostics)
-    plain = replace(options, color=False) if options else ReportOptions()
-    return annotations + render_concise(results, plain)
+    quiet = options.quiet if options else False
+    plain = render_concise(
+        results,
+        replace(options, color=False, quiet=True)
+        if options
+        else ReportOptions(color=False, quiet=True),
+    )
+    summary = "" if quiet else summary_line(Summary.of(results, options)) + "\n"  # numbers only
+    if not annotations:
+        return summary
+    token = stop_token()
+    return f"{annotations}::stop-commands::{token}\n{plain}::{token}::\n{summary}"
+
+
+def stop_token() -> str:
+    """A token no file can guess: a file that could would end the pause itself."""
+    return secrets.token_hex(16)
