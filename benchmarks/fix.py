@@ -23,9 +23,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generate import generate, write  # noqa: E402
+from benchmarks.generate import generate, write
 
 DATA = Path(__file__).resolve().parent / "data"
 
