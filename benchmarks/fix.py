@@ -10,6 +10,13 @@ and `lint --fix` of it (which rewrites it). The figures are the median and sprea
 the rounds and the ratio of the medians, fix over lint: on a shared machine absolute times move
 between runs, the ratio much less. `--fix` ends with a lint of the fixed text, so a ratio near
 2-3 means fixing costs about as much as linting again, whatever the number of fixes.
+
+Measured on the 2-core shared machine (median of the rounds; fix/lint):
+
+    fixable   before: lint, --fix (1 round)     after: lint, --fix (3 rounds)
+      3,000     0.56 s,   0.76 s   1.4x           0.47 s,  0.62 s   1.3x
+     24,000     6.91 s,  18.87 s   2.7x           3.35 s,  3.94 s   1.2x
+     60,000    32.63 s, 110.42 s   3.4x           9.30 s, 10.49 s   1.1x
 """
 
 from __future__ import annotations
