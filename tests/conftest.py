@@ -16,3 +16,16 @@ def _own_cache_directory(
     directory = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("ENCORD_MANIFEST_CACHE_DIR", str(directory))
     return directory
+
+
+#: Modules that install environments (pre-commit hooks, wheels, the GitHub action's venv):
+#: tens of seconds each, and what they test is the packaging, not a verdict that could differ
+#: between Python versions. Marked slow with the memory and time bounds, they run on the
+#: README's Python only (`.ci/run` leaves the slow set out on the other versions).
+SLOW_MODULES = frozenset({"test_pre_commit.py", "test_packaging.py", "test_action.py"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)

@@ -336,15 +336,16 @@ def test_a_server_that_drips_bytes_is_cut_off_at_the_objects_deadline(server: Ob
         f"R808 the object could not be read: no complete answer within {deadline:g} s "
         f"({OBJECT_DEADLINE_FACTOR} x --timeout)"
     ]
-    # Each byte came within the timeout; the whole answer would take 8,000 x 0.05 s.
-    assert deadline <= held < deadline + 1.0
+    # Each byte came within the timeout; the whole answer would take 8,000 x 0.05 s (the
+    # margin is for a loaded CI machine).
+    assert deadline <= held < deadline + 5.0
 
 
 def test_the_runs_deadline_reports_what_was_left_once(server: ObjectServer) -> None:
     urls = [server.put(f"/slow/{i}.jpg", JPEG, "image/jpeg", "slow:0.6") for i in range(12)]
     started = time.monotonic()
     messages, _ = probe_all(urls, allow_private_hosts=True, run_deadline=1.0, jobs=2)
-    assert time.monotonic() - started < 2.5
+    assert time.monotonic() - started < 8.0  # 1 s, with room for a loaded CI machine
     left = [m for m in messages if "deadline" in m]
     assert len(left) == 1, messages
     assert left[0].startswith(
@@ -359,7 +360,8 @@ def test_hosts_that_do_not_resolve_are_asked_once_and_reported_once_each(tmp_pat
     messages, fetcher = probe_all(urls, names, retries=3, jobs=32)
     elapsed = time.monotonic() - started
     assert sorted(names.lookups) == ["dead0.example", "dead1.example", "dead2.example"]
-    assert elapsed < 2.0 and fetcher.counters.requests == {}
+    # Before: every URL retried with backoff, 50 s for these 200 URLs.
+    assert elapsed < 10.0 and fetcher.counters.requests == {}
     assert set(messages) == {
         "R808 the object could not be read: the host name does not resolve; one finding for the "
         f"{n} URLs on dead{i}.example"

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from encord_manifest import spec
+from encord_manifest.caps import KindCap, more
 from encord_manifest.diagnostics import Finding, Fix, Pointer
 from encord_manifest.rules import groups, metadata, rename_key_fix, structure
 from encord_manifest.suggest import suggest_key
@@ -53,10 +54,50 @@ def _fast_validator() -> Any:
 
 
 @lru_cache(maxsize=1)
+def _entry_validators() -> dict[str, Any]:
+    """Per entry list, a compiled validator of one entry (its ``items`` schema)."""
+    import jsonschema_rs
+
+    whole = schema()
+    return {
+        key: jsonschema_rs.validator_for(
+            {"$schema": whole["$schema"], "$defs": whole["$defs"], **definition["items"]}
+        )
+        for key, definition in whole["properties"].items()
+        if "items" in definition
+    }
+
+
+@lru_cache(maxsize=1)
 def _reference_validator() -> Any:
     import jsonschema
+    from jsonschema.validators import extend
 
-    return jsonschema.Draft202012Validator(schema())
+    # The stock additionalProperties check builds a set of every extra key and a message
+    # naming them all: 60 MB for an entry of 1M unknown keys. The finding needs neither
+    # (``_unknown_keys`` lists the extras itself, the first few of them), only the error.
+    cheap = extend(
+        jsonschema.Draft202012Validator, validators={"additionalProperties": _any_additional}
+    )
+    return cheap(schema())
+
+
+def _any_additional(validator: Any, allowed: Any, instance: Any, subschema: Any) -> Any:
+    from jsonschema.exceptions import ValidationError
+
+    if not validator.is_type(instance, "object") or allowed is not False:
+        # Only ``false`` appears in the manifest schema; anything else, the stock check.
+        import jsonschema
+
+        stock = jsonschema.Draft202012Validator.VALIDATORS["additionalProperties"]
+        yield from stock(validator, allowed, instance, subschema)
+        return
+    known = subschema.get("properties", {})
+    patterns = [re.compile(p) for p in subschema.get("patternProperties", {})]
+    for key in instance:
+        if key not in known and not any(p.search(key) for p in patterns):
+            yield ValidationError("Additional properties are not allowed")
+            return
 
 
 def validate(data: Any) -> list[Finding]:
@@ -76,19 +117,21 @@ def validate(data: Any) -> list[Finding]:
 
 
 def _failing_part(data: Any, fast: Any) -> tuple[Any, dict[str, list[int]]]:
-    """A copy of the document with only the entries that fail, and their original indexes."""
+    """A copy of the document with only the entries that fail, and their original indexes.
+
+    Each entry is checked on its own, not the document through ``iter_errors``: an error of
+    the compiled validator carries a Python copy of the object that failed, which for an
+    unknown top-level key is the whole document, and for an entry of 1M keys is 150 MB.
+    """
     if fast is None or not isinstance(data, dict):
         return data, {}
-    failing: dict[str, set[int]] = {}
-    for error in fast.iter_errors(data):
-        path = list(error.instance_path)
-        if len(path) >= 2 and path[0] in spec.ENTRY_KEYS and isinstance(path[1], int):
-            failing.setdefault(path[0], set()).add(path[1])
+    validators = _entry_validators()
     shell = dict(data)
     index_maps = {}
     for key, value in data.items():
-        if key in spec.ENTRY_KEYS and isinstance(value, list):
-            indexes = sorted(failing.get(key, ()))
+        if key in validators and isinstance(value, list):
+            is_valid = validators[key].is_valid
+            indexes = [i for i, entry in enumerate(value) if not is_valid(entry)]
             shell[key] = [value[i] for i in indexes]
             index_maps[key] = indexes
     return shell, index_maps
@@ -147,70 +190,119 @@ def _allowed_keys(subschema: dict[str, Any]) -> list[str]:
 
 def _unknown_keys(error: Any, path: Pointer) -> Iterator[Finding]:
     allowed = _allowed_keys(error.schema)
+    known = set(allowed)
     patterns = [re.compile(p) for p in error.schema.get("patternProperties", {})]
     instance = error.instance
-    extras = [k for k in instance if k not in allowed and not any(p.search(k) for p in patterns)]
+    extras = (k for k in instance if k not in known and not any(p.search(k) for p in patterns))
     list_key = path[0] if path else None
     is_group = list_key in spec.GROUP_KEYS and len(path) == 2
+    noun = spec.ENTRY_NOUN.get(str(list_key), "")
+    where = (
+        "at the top level"
+        if len(path) == 0
+        else f"in {_a(noun)} {noun} entry"
+        if len(path) == 2
+        else f"in {path[-1]}"
+    )
+    # Only the first few of each code get a suggestion and a message (caps.py); the rest
+    # are counted, which is all the work an entry of 100,000 unknown keys is worth.
+    cap = KindCap()
     for key in extras:
-        pointer = path + (key,)
-        if len(path) == 0:
-            hint = suggest_key(key, spec.TOP_LEVEL_KEYS)
-            yield _keyed(
-                structure.UNKNOWN_TOP_LEVEL_KEY,
-                pointer,
-                f"unknown top-level key {key!r}; its entries would be ignored",
-                hint,
-                rename_key_fix(pointer, hint, instance) if hint else None,
-            )
-        elif len(path) == 2 and key in spec.SYSTEM_FIELDS:
-            yield _keyed(
-                structure.SYSTEM_FIELD,
-                pointer,
-                f"{key!r} is set by Encord itself (SDK: for system use); remove it",
-                None,
-            )
-        elif is_group and key == "objectUrl":
-            yield _keyed(
-                groups.OBJECT_URL_IN_GROUP,
-                pointer,
-                f"{spec.ENTRY_NOUN[str(list_key)]} entries list their files as objectUrl_0, objectUrl_1, ...; "
-                "objectUrl is not one of them",
-                "rename to 'objectUrl_0'" if not _has_positional(instance) else None,
-                rename_key_fix(pointer, "objectUrl_0", instance)
-                if not _has_positional(instance)
-                else None,
-            )
-        elif is_group and key.startswith(spec.POSITIONAL_PREFIX):
-            renumbered = _renumbered(key)
-            yield _keyed(
-                groups.INVALID_POSITIONAL_KEY,
-                pointer,
-                f"{key!r} is not a position: the number after objectUrl_ must be 0, 1, 2, ... "
-                "without sign or leading zeros",
-                f"rename to {renumbered!r}" if renumbered else None,
-                rename_key_fix(pointer, renumbered, instance) if renumbered else None,
-            )
-        elif len(path) == 3 and str(path[2]).endswith("Metadata"):
-            hint = suggest_key(key, allowed)
-            yield _keyed(
-                metadata.METADATA_UNKNOWN_KEY,
-                pointer,
-                f"unknown key {key!r} in {path[2]}",
-                hint,
-                rename_key_fix(pointer, hint, instance) if hint else None,
-            )
-        else:
-            hint = suggest_key(key, allowed, positional=is_group)
-            noun = spec.ENTRY_NOUN.get(str(list_key), "")
-            where = f"{_a(noun)} {noun} entry" if len(path) == 2 else str(path[-1])
-            yield _keyed(
-                structure.UNKNOWN_ENTRY_KEY,
-                pointer,
-                f"unknown key {key!r} in {where}",
-                hint,
-                rename_key_fix(pointer, hint, instance) if hint else None,
-            )
+        code = _unknown_key_code(key, path, is_group)
+        if cap.admit(code):
+            yield _unknown_key(code, key, path, allowed, instance, is_group)
+    for code, count in cap.overflow().items():
+        yield Finding(code, path, f"{more(count, _UNKNOWN_KEY_KINDS[code])} {where}")
+
+
+#: What the finding that counts the rest of a code's unknown keys calls them.
+_UNKNOWN_KEY_KINDS = {
+    structure.UNKNOWN_TOP_LEVEL_KEY: "unknown keys",
+    structure.SYSTEM_FIELD: "system fields",
+    groups.OBJECT_URL_IN_GROUP: "objectUrl keys",
+    groups.INVALID_POSITIONAL_KEY: "keys that are not positions",
+    metadata.METADATA_UNKNOWN_KEY: "unknown keys",
+    structure.UNKNOWN_ENTRY_KEY: "unknown keys",
+}
+
+
+def _unknown_key_code(key: str, path: Pointer, is_group: bool) -> str:
+    """The code an unknown key is reported under: cheap, so that every key can be counted."""
+    if len(path) == 0:
+        return structure.UNKNOWN_TOP_LEVEL_KEY
+    if len(path) == 2 and key in spec.SYSTEM_FIELDS:
+        return structure.SYSTEM_FIELD
+    if is_group and key == "objectUrl":
+        return groups.OBJECT_URL_IN_GROUP
+    if is_group and key.startswith(spec.POSITIONAL_PREFIX):
+        return groups.INVALID_POSITIONAL_KEY
+    if len(path) == 3 and str(path[2]).endswith("Metadata"):
+        return metadata.METADATA_UNKNOWN_KEY
+    return structure.UNKNOWN_ENTRY_KEY
+
+
+def _unknown_key(
+    code: str,
+    key: str,
+    path: Pointer,
+    allowed: list[str],
+    instance: dict[str, Any],
+    is_group: bool,
+) -> Finding:
+    pointer = path + (key,)
+    list_key = path[0] if path else None
+    if code == structure.UNKNOWN_TOP_LEVEL_KEY:
+        hint = suggest_key(key, spec.TOP_LEVEL_KEYS)
+        return _keyed(
+            code,
+            pointer,
+            f"unknown top-level key {key!r}; its entries would be ignored",
+            hint,
+            rename_key_fix(pointer, hint, instance) if hint else None,
+        )
+    if code == structure.SYSTEM_FIELD:
+        return _keyed(
+            code, pointer, f"{key!r} is set by Encord itself (SDK: for system use); remove it", None
+        )
+    if code == groups.OBJECT_URL_IN_GROUP:
+        positional = _has_positional(instance)
+        return _keyed(
+            code,
+            pointer,
+            f"{spec.ENTRY_NOUN[str(list_key)]} entries list their files as objectUrl_0, objectUrl_1, ...; "
+            "objectUrl is not one of them",
+            "rename to 'objectUrl_0'" if not positional else None,
+            rename_key_fix(pointer, "objectUrl_0", instance) if not positional else None,
+        )
+    if code == groups.INVALID_POSITIONAL_KEY:
+        renumbered = _renumbered(key)
+        return _keyed(
+            code,
+            pointer,
+            f"{key!r} is not a position: the number after objectUrl_ must be 0, 1, 2, ... "
+            "without sign or leading zeros",
+            f"rename to {renumbered!r}" if renumbered else None,
+            rename_key_fix(pointer, renumbered, instance) if renumbered else None,
+        )
+    if code == metadata.METADATA_UNKNOWN_KEY:
+        hint = suggest_key(key, allowed)
+        return _keyed(
+            code,
+            pointer,
+            f"unknown key {key!r} in {path[2]}",
+            hint,
+            rename_key_fix(pointer, hint, instance) if hint else None,
+        )
+    hint = suggest_key(key, allowed, positional=is_group)
+    noun = spec.ENTRY_NOUN.get(str(list_key), "")
+    where = f"{_a(noun)} {noun} entry" if len(path) == 2 else str(path[-1])
+    return _keyed(
+        code,
+        pointer,
+        f"unknown key {key!r} in {where}",
+        hint,
+        rename_key_fix(pointer, hint, instance) if hint else None,
+    )
 
 
 def _keyed(

@@ -328,7 +328,10 @@ class Part:
         """NotSplit when anything is found; ``between`` runs after each family of checks."""
         from encord_manifest.schema import validate
 
-        checks: list[Callable[[], Iterable[Finding]]] = [partial(validate, self.data)]
+        checks: list[Callable[[], Iterable[Finding]]] = [
+            _nesting(self.data),
+            partial(validate, self.data),
+        ]
         checks += [partial(check, self.view, self.settings) for check in family_checks("entries")]
         for run in checks:
             for finding in run():
@@ -605,3 +608,11 @@ def _receive(reader: int | BinaryIO) -> Any:
         return pickle.load(reader)
     except (EOFError, pickle.UnpicklingError):
         return None
+
+
+def _nesting(data: Any) -> Callable[[], Iterable[Finding]]:
+    """F005 is the whole file's finding (its place is found in the text): a part only
+    notices it, and the whole file is linted instead."""
+    from encord_manifest.sources.nesting import too_deep
+
+    return lambda: [Finding("F005", (), "nesting too deep")] if too_deep(data) else []

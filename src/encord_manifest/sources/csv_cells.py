@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import overload
 
 from encord_manifest.diagnostics import Span
 
@@ -26,11 +28,40 @@ def _plain_cell(delimiter: str) -> re.Pattern[str]:
     return re.compile(f"[^{re.escape(delimiter)}\\r\\n]*")
 
 
+class CellOffsets(Sequence[tuple[int, int]]):
+    """(start, end) of each cell, kept flat: 16 bytes a cell instead of a tuple's 120, which
+    matters for a header of 100,000 columns."""
+
+    def __init__(self) -> None:
+        self._flat = array("q")
+
+    def append(self, cell: tuple[int, int]) -> None:
+        self._flat.extend(cell)
+
+    def __len__(self) -> int:
+        return len(self._flat) // 2
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, int]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[int, int]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[int, int] | list[tuple[int, int]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._flat[2 * index], self._flat[2 * index + 1]
+
+
 @dataclass(frozen=True)
 class RecordScan:
     """The cells of one record as (start, end) offsets (quotes included), and its end."""
 
-    cells: list[tuple[int, int]]
+    cells: CellOffsets
     end: int
     #: (offset, message) of what makes the record malformed, if anything does.
     error: tuple[int, str] | None = None
@@ -39,7 +70,7 @@ class RecordScan:
 def scan_record(text: str, start: int, delimiter: str) -> RecordScan:
     """The record that starts at ``start``; a quoted cell may span lines."""
     plain = _plain_cell(delimiter)
-    cells: list[tuple[int, int]] = []
+    cells = CellOffsets()
     position, length = start, len(text)
     while True:
         if position < length and text[position] == '"':

@@ -16,7 +16,12 @@ from functools import cached_property
 
 from encord_manifest.diagnostics import Pointer, Span
 from encord_manifest.document import Request
-from encord_manifest.sources.csv_cells import LineIndex, record_line_shifts, scan_record
+from encord_manifest.sources.csv_cells import (
+    CellOffsets,
+    LineIndex,
+    record_line_shifts,
+    scan_record,
+)
 from encord_manifest.spec import GROUP_KEYS, POSITIONAL_PREFIX
 
 #: A cell: (record index, field index); field None means the whole record.
@@ -118,7 +123,7 @@ class CsvLocator:
         if text is None or lines is None:
             return {}
         spans: dict[Cell, Span] = {}
-        scans: dict[int, tuple[list[tuple[int, int]], int]] = {}
+        scans: dict[int, tuple[CellOffsets, int]] = {}
         for cell in cells:
             record, field = cell
             if record not in scans:
@@ -140,7 +145,7 @@ class CsvLocator:
         if text is None or lines is None:
             return {}
         found: dict[Cell, tuple[int, int]] = {}
-        scans: dict[int, list[tuple[int, int]]] = {}
+        scans: dict[int, CellOffsets] = {}
         for record, field in cells:
             if field is None:
                 continue

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from encord_manifest import spec
+from encord_manifest.caps import KindCap, more
 from encord_manifest.diagnostics import Finding, Pointer
 from encord_manifest.formulas import MAY_BE_FORMULA, describe, runs_as_formula
 from encord_manifest.sources.csv_locator import RecordMap, Section
@@ -101,18 +102,26 @@ class RowBuilder:
         return {key: entries for key, entries in self.entries.items() if entries}
 
     def _header(self, row: list[str], record: int) -> None:
-        names = [cell.strip().lower() for cell in row]
         seen: dict[str, int] = {}
         usable = True
         unknown = False
-        for field, name in enumerate(names):
+        # A header of 100,000 unknown columns reports the first few and counts the rest
+        # (caps.py): no suggestion is looked for beyond the cap.
+        cap = KindCap()
+        for field, cell in enumerate(row):
+            name = cell.strip().lower()
             if name not in spec.CSV_HEADER_NAMES:
                 unknown = True
-                self._unknown_column(row[field], record, field)
+                if cap.admit("C704"):
+                    self._unknown_column(row[field], record, field)
             elif name in seen:
                 usable = False
-                self._add("C705", (), f"column {row[field].strip()!r} twice", record, field)
+                if cap.admit("C705"):
+                    self._add("C705", (), f"column {row[field].strip()!r} twice", record, field)
             seen.setdefault(name, field)
+        for code, count in cap.overflow().items():
+            what = "unknown or blank columns" if code == "C704" else "repeated columns"
+            self._add(code, (), f"{more(count, what)} in this header", record, None)
         titles = [name for name in seen if name in spec.CSV_TITLE_COLUMNS]
         if len(titles) > 1:
             usable = False

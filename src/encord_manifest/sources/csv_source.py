@@ -12,7 +12,9 @@ import csv
 import gc
 import io
 import re
+import sys
 from array import array
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -132,7 +134,13 @@ def _read(builder: RowBuilder, text: str, delimiter: str) -> bool:
     spreadsheet of image sequences that is nine rows in ten, and a method call per row
     would double the load time of a million-row file.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader: Iterator[list[str]] = csv.reader(
+        io.StringIO(text, newline=""), delimiter=delimiter, strict=True
+    )
+    if _NUL_REJECTED and "\x00" in text:
+        stand_in = next((chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text), None)
+        if stand_in is not None:  # else: a text holding every private-use character
+            reader = _with_nul(text, delimiter, stand_in)
     keys = positional_keys_up_to(1024)
     record = -1
     width = -1
@@ -164,6 +172,21 @@ def _read(builder: RowBuilder, text: str, delimiter: str) -> bool:
         return False
     builder.finish()
     return True
+
+
+#: Python 3.10's csv module rejects a NUL anywhere ("line contains NUL"); 3.11 reads it as
+#: any other character. A NUL in a cell is the cell's finding (a control character), the
+#: same on every version, so on 3.10 the reader is given a stand-in and the cells get it back.
+_NUL_REJECTED = sys.version_info < (3, 11)
+
+
+def _with_nul(text: str, delimiter: str, stand_in: str) -> Iterator[list[str]]:
+    """Rows of a text holding NULs, read through one character the text does not hold."""
+    rows = csv.reader(
+        io.StringIO(text.replace("\x00", stand_in), newline=""), delimiter=delimiter, strict=True
+    )
+    for row in rows:
+        yield [cell.replace(stand_in, "\x00") if stand_in in cell else cell for cell in row]
 
 
 def _malformed(builder: RowBuilder, text: str, delimiter: str, record: int, message: str) -> None:

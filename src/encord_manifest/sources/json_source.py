@@ -18,6 +18,7 @@ from encord_manifest.document import Document
 from encord_manifest.sources.encoding import decode
 from encord_manifest.sources.json_duplicates import find_duplicate_keys
 from encord_manifest.sources.json_locator import JsonLocator, to_spans
+from encord_manifest.sources.nesting import MAX_DEPTH, offset_too_deep, parser_room, too_deep
 from encord_manifest.sources.reading import SourceText, kept_text
 
 
@@ -143,14 +144,28 @@ def _parse(text: str) -> tuple[Any, bool] | Finding:
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        data = json.loads(text, object_pairs_hook=repeated.build, parse_constant=reject_constant)
+        with parser_room():
+            data = json.loads(
+                text, object_pairs_hook=repeated.build, parse_constant=reject_constant
+            )
     except (ValueError, RecursionError) as error:
         return _syntax_finding(text, error)
     finally:
         gc.freeze()
         if gc_was_enabled:
             gc.enable()
+    if too_deep(data):
+        return _too_deep_finding(text)
     return data, repeated.seen
+
+
+def _too_deep_finding(text: str) -> Finding:
+    """F005 at the bracket that opens the first level too many."""
+    offset = offset_too_deep(text)
+    span = to_spans(text, {0: (offset, offset + 1)})[0]
+    return Finding(
+        "F005", (), f"nesting deeper than {MAX_DEPTH} levels; no manifest needs it", span=span
+    )
 
 
 def _syntax_finding(text: str, error: Exception) -> Finding:
@@ -166,10 +181,14 @@ def _syntax_finding(text: str, error: Exception) -> Finding:
         message = str(error) if not isinstance(error, RecursionError) else "nesting too deep"
         line, column = getattr(error, "lineno", 1), getattr(error, "colno", 1)
     span = Span(line, column, line, column + 1)
-    if "depth limit" in message or "recursion" in message.lower() or "too deep" in message:
-        return Finding(
-            "F005", (), "nesting deeper than 1024 levels; no manifest needs it", span=span
-        )
+    if (
+        isinstance(error, RecursionError)
+        or "depth limit" in message
+        or "recursion" in message.lower()
+        or "too deep" in message
+    ):
+        # Deeper than the room the parser was given (nesting.py): beyond MAX_DEPTH.
+        return _too_deep_finding(text)
     if "surrogate" in message:
         return _lone_surrogate(text) or Finding("F002", (), message, span=span)
     return Finding("F001", (), f"invalid JSON: {message}", span=span)
