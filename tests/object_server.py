@@ -130,7 +130,7 @@ def _handler_for(server: ObjectServer) -> type[BaseHTTPRequestHandler]:
                     if server.times(path, fault) <= int(times):
                         return self._send(int(code), b"", "text/plain", head, path, range_header)
                 if name == "retry-after":
-                    seconds, times = argument.split(":")
+                    seconds, times = argument.rsplit(":", 1)
                     if server.times(path, fault) <= int(times):
                         return self._send(
                             429,

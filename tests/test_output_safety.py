@@ -316,3 +316,18 @@ def test_the_stream_escapes_what_slipped_through_but_keeps_colours_and_line_ends
     terminal = _Terminal()
     RedactingStream(terminal).write("\rchecked 1/2\x1b[K\n")  # a terminal's progress line
     assert terminal.getvalue() == "\rchecked 1/2\x1b[K\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("2 | " + "A" * 40 + "https://h.example/b.jpg?key=AIzaSyLEAKED2", "AIzaSyLEAKED2"),
+        ('{"u": "https://h.example/a.jpg?x<5&key=AIzaSyLEAKED"}', "AIzaSyLEAKED"),
+        ("https://f.azurewebsites.net/api/x?code=FUNCTIONKEY", "FUNCTIONKEY"),
+    ],
+)
+def test_secrets_the_review_found_are_masked(text: str, secret: str) -> None:
+    from encord_manifest.redaction import redact_text
+
+    masked = redact_text(text)
+    assert secret not in masked and len(masked) == len(text)

@@ -52,6 +52,7 @@ class Moto:
             allow_private_hosts=True,
             retries=0,
             sign=signer(credentials) if credentials else None,
+            sign_plain_http=True,  # moto speaks plain http on loopback
             connect_to={
                 "media.s3.eu-central-1.amazonaws.com": self.address,
                 "s3.eu-central-1.amazonaws.com": self.address,

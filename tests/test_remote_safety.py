@@ -130,6 +130,7 @@ def test_the_host_signed_is_the_host_connected_to_and_named_in_host(server: Obje
         allow_hosts=(HostPattern.parse(address),),
         retries=0,
         sign=signer(credentials),
+        sign_plain_http=True,
         connect_to={BUCKET: address},
     )
     Fetcher(settings).request("HEAD", f"http://{BUCKET}/a.jpg")
@@ -159,6 +160,7 @@ def test_no_credential_crosses_a_redirect_to_another_origin(
         allow_hosts=(HostPattern.parse(address),),
         retries=0,
         sign=signer(Credentials("AKIDEXAMPLE", "secret", "session-token")),
+        sign_plain_http=True,
         connect_to={
             BUCKET: address,
             f"{BUCKET}:{port}": address,
@@ -527,3 +529,82 @@ def test_allow_host_on_the_command_line_and_in_the_configuration(
     status, out, err = lint_remote(path, "--isolated", "--allow-host", "a/b")
     assert (status, out) == (2, "")
     assert err == "encord-manifest: error: --allow-host: 'a/b' is not a host name or address\n"
+
+
+# -- found by an adversarial review --------------------------------------------------------------
+
+
+def test_a_configured_allow_host_does_not_hand_a_name_to_the_proxy(
+    server: ObjectServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A configuration file may be the pull request's own: only --allow-host may send an
+    unresolvable (intranet) name to the proxy."""
+    server.put("/proxied/secret-page", JPEG, "image/jpeg")
+    monkeypatch.setenv("HTTP_PROXY", server.base)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    settings = FetchSettings(retries=0)
+    fetcher = Fetcher(settings, resolver=Names({}))
+    policy = settings.policy.with_configured(["wiki.corp.internal"])
+    findings = check(
+        {"images": [{"objectUrl": "http://wiki.corp.internal/secret-page"}]},
+        RemoteSettings(fetch=settings, policy=policy),
+        fetcher,
+    )
+    assert [f.code for f in findings] == ["R809"]
+    assert server.log == []
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "::127.0.0.1",
+        "::169.254.169.254",
+        "::ffff:0:10.0.0.5",
+        "64:ff9b:1::a9fe:a9fe",
+        "fec0::1",
+        "5f00::1",
+    ],
+)
+def test_ipv6_forms_that_carry_ipv4_or_are_not_routed_are_refused(address: str) -> None:
+    assert not is_public(ipaddress.ip_address(address))
+    with pytest.raises(RefusedHost):
+        AddressPolicy().check("example.test", 80, [address])
+
+
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [
+        (
+            "redirect:http://x]/a",
+            "R809 not checked: a redirect leads to a URL that is not requested",
+        ),
+        ("retry-after:Mon, 01 Jan 99999999999999999999 00:00:00 GMT:1", ""),
+        ("retry-after:\u00b2:1", ""),
+    ],
+)
+def test_hostile_answers_cost_their_object_never_the_run(
+    server: ObjectServer, fault: str, expected: str
+) -> None:
+    hostile = server.put(f"/hostile/{abs(hash(fault))}.jpg", JPEG, "image/jpeg", fault)
+    missing = server.url("/hostile/missing.jpg")
+    messages, _ = probe_all([hostile, missing], allow_private_hosts=True, retries=1)
+    assert messages[-1].startswith("R801"), messages  # the other object is still reported
+    if expected:
+        assert messages[0].startswith(expected), messages
+    else:
+        assert len(messages) == 1, messages  # the retry was made and answered 200
+
+
+def test_plain_http_is_never_signed(server: ObjectServer) -> None:
+    server.put("/clear.jpg", JPEG, "image/jpeg")
+    address = f"127.0.0.1:{port_of(server)}"
+    settings = FetchSettings(
+        allow_hosts=(HostPattern.parse(address),),
+        retries=0,
+        sign=signer(Credentials("AKIDEXAMPLE", "secret", "session-token")),
+        connect_to={BUCKET: address},
+    )
+    Fetcher(settings).request("HEAD", f"http://{BUCKET}/clear.jpg")
+    (request,) = logged(server, "/clear.jpg")
+    assert request.credentials == ()

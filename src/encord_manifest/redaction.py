@@ -30,6 +30,7 @@ from typing import TextIO
 _SEPARATOR = re.compile(r":(?://|\\/\\/)")
 #: (A diff's '-' or '+' may stand right before it: a scheme starts after any non-alphanumeric.)
 _SCHEME = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9+.-]{0,31}\Z")
+_GLUED_SCHEME = re.compile(r"[A-Za-z0-9+.-]{32}\Z")
 #: One character as the text encodes it: a JSON escape, an XML reference, or itself. A URL's
 #: token is cut and masked only between these, so an escape is never split in two.
 _UNIT = (
@@ -79,7 +80,7 @@ _CREDENTIAL_NAMES = (
     r"x-(?:amz|goog|obs|oss)-(?:signature|credential|security-token)|signature|credential"
     r"|security-token|sig|awsaccesskeyid|ossaccesskeyid|accesskeyid|googleaccessid"
     r"|(?:access|id|refresh|session|auth|sas)[_-]?token|token|api[_-]?key|apikey"
-    r"|client[_-]?secret|secret|password|passwd"
+    r"|client[_-]?secret|secret|password|passwd|key|code|hmac"
 )
 #: Where a credential's value could start: after '=' (plain, percent- or JSON-escaped), or
 #: after "Bearer "; the name before it is then looked at.
@@ -104,6 +105,10 @@ def _mask_urls(text: str) -> str:
     while (separator := _SEPARATOR.search(text, position)) is not None:
         position = separator.end()
         scheme = _SCHEME.search(text, max(0, separator.start() - 32), separator.start())
+        if scheme is None:
+            # A scheme glued to a longer run of letters ("AAAA...https://"): still a URL to
+            # mask, starting where the run's last 32 characters do.
+            scheme = _GLUED_SCHEME.search(text, max(0, separator.start() - 32), separator.start())
         if scheme is None:
             continue
         body = separator.end()

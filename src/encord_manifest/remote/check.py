@@ -143,6 +143,14 @@ def check(data: Any, settings: RemoteSettings, fetcher: Fetcher) -> list[Finding
                     return Probe(target, [_fetch_error(late)], shared_by=_shared_by(late))
                 with fetcher.object_deadline(settings.policy):
                     return probe(target, settings, fetcher)
+            except Exception as error:
+                # A hostile answer no rule foresaw costs its own object, never the run.
+                verdict = (
+                    rules.OBJECT_UNREACHABLE,
+                    f"the object could not be read: its answer could not be handled "
+                    f"({type(error).__name__})",
+                )
+                return Probe(target, [verdict])
             finally:
                 progress.advance()
 

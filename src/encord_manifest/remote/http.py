@@ -54,6 +54,7 @@ from encord_manifest.remote.safety import (
 )
 
 USER_AGENT = "encord-manifest (lint --remote)"
+_SECONDS = re.compile(r"[0-9]{1,9}")
 _CONTENT_RANGE_TOTAL = re.compile(r"bytes\s+(?:\d+-\d+|\*)/(\d+)")
 #: Answers to HEAD that mean "ask with GET instead" (S3 pre-signed GET URLs answer 403).
 HEAD_REFUSED = frozenset({400, 403, 405, 501})
@@ -99,6 +100,9 @@ class FetchSettings:
     #: signature (curl's --connect-to): for endpoints without public DNS, and for tests.
     #: Keys are "host" or "host:port", values "address:port"; the address is still checked.
     connect_to: Mapping[str, str] = field(default_factory=dict)
+    #: Sign plain http:// requests too (test servers on loopback); a signature and a session
+    #: token otherwise travel only over TLS.
+    sign_plain_http: bool = False
     #: A CA bundle for TLS (None: the system's).
     ca_certs: str | None = None
 
@@ -233,11 +237,14 @@ class Fetcher:
         current = first
         while True:
             route = self._route(current)
-            signed = current.origin == first.origin
+            # Never in clear text: plain http is signed only where a test server asks for it.
+            signed = current.origin == first.origin and (
+                current.scheme == "https" or self.settings.sign_plain_http
+            )
             answer = self._with_retries(method, current, route, headers, limit, signed, deadline)
             if answer.status in _REDIRECTS and "location" in answer.headers:
                 seen.append(current.url)
-                target = _parse(urljoin(current.url, answer.headers["location"]), redirected=True)
+                target = _parse(_joined(current.url, answer.headers["location"]), redirected=True)
                 if target.url in seen or len(seen) > self.settings.max_redirects:
                     loop = target.url in seen
                     what = "loop" if loop else f"more than {self.settings.max_redirects}"
@@ -258,7 +265,11 @@ class Fetcher:
         try:
             addresses = self.resolutions.addresses(override[0] if override else url.host)
         except UnresolvedHost as error:
-            if proxy is not None and self._policy.named(url.host, url.port):
+            # Only the command line: a configuration file's allow-hosts may be the pull
+            # request's own, and must not make the proxy fetch intranet names.
+            if proxy is not None and any(
+                p.matches(url.host, url.port, None) for p in self._policy.allow_hosts
+            ):
                 return Route(url.scheme, url.host, url.port, proxy=proxy)
             if proxy is not None:
                 message = (
@@ -454,6 +465,17 @@ class Fetcher:
         return answer
 
 
+def _joined(base: str, location: str) -> str:
+    """The redirect's target; a Location that cannot even be joined is refused like any
+    other URL that is not requested."""
+    try:
+        return urljoin(base, location)
+    except ValueError:
+        raise FetchError(
+            "refused-url", "a redirect leads to a URL that is not requested: it cannot be parsed"
+        ) from None
+
+
 def _parse(url: str, redirected: bool) -> ParsedURL:
     try:
         return parse_url(url)
@@ -499,13 +521,13 @@ def _retry_after(value: str | None) -> float | None:
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
+    if _SECONDS.fullmatch(value):
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
+        return max(0.0, when.timestamp() - time.time())
+    except (TypeError, ValueError, OverflowError):
+        return None  # a hostile or broken date: the backoff decides
 
 
 def _connection_message(error: BaseException) -> str:

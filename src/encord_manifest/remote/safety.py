@@ -42,6 +42,16 @@ METADATA_ADDRESSES = frozenset(
     )
 )
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+#: IPv6 ranges that carry an IPv4 address in their last 32 bits: IPv4-compatible (::a.b.c.d),
+#: IPv4-translated (::ffff:0:a.b.c.d) and local-use NAT64.
+_CARRY_IPV4 = (
+    ipaddress.ip_network("::/96"),
+    ipaddress.ip_network("::ffff:0:0:0/96"),
+    ipaddress.ip_network("64:ff9b:1::/48"),
+)
+#: Unicast addresses are globally routed only inside 2000::/3 (RFC 4291); others that
+#: Python calls global (fec0::/10 site-local, reserved blocks) are not contacted.
+_GLOBAL_UNICAST = ipaddress.ip_network("2000::/3")
 
 
 class RefusedHost(Exception):
@@ -99,7 +109,9 @@ class AddressPolicy:
 
 def is_public(ip: IPAddress) -> bool:
     """Globally reachable, and so is every IPv4 address embedded in it."""
-    if not ip.is_global or ip.is_multicast:
+    if not ip.is_global or ip.is_multicast or ip.is_reserved:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip not in _GLOBAL_UNICAST:
         return False
     embedded = _embedded(ip)
     return embedded is None or (embedded.is_global and not embedded.is_multicast)
@@ -115,7 +127,7 @@ def _embedded(ip: IPAddress) -> ipaddress.IPv4Address | None:
         return ip.sixtofour
     if ip.teredo is not None:
         return ip.teredo[1]
-    if ip in _NAT64:
+    if ip in _NAT64 or any(ip in network for network in _CARRY_IPV4):
         return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     return None
 
