@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from encord_manifest.diagnostics import Diagnostic
 from encord_manifest.linter import SourceFormat, lint_bytes
 from encord_manifest.settings import LintSettings, Provider
@@ -108,3 +110,10 @@ def apply_unified_diff(original: str, diff: str) -> str:
             result.append(line[1:])
     result.extend(lines[position:])
     return "".join(result)
+
+
+def use_proxy(monkeypatch: pytest.MonkeyPatch, proxy: str) -> None:
+    """Make ``proxy`` the environment's HTTP proxy for every host (no NO_PROXY)."""
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)

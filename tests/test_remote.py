@@ -12,7 +12,7 @@ from encord_manifest.authority import HostPattern
 from encord_manifest.remote.check import RemoteSettings, check
 from encord_manifest.remote.http import Fetcher, FetchSettings
 from encord_manifest.remote.sniff import sniff
-from tests.helpers import run_cli
+from tests.helpers import run_cli, use_proxy
 from tests.object_server import ObjectServer, object_server
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000
@@ -195,9 +195,7 @@ def test_requests_go_through_the_proxy_the_environment_names(
     server: ObjectServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     server.put("/proxied/cat.jpg", JPEG, "image/jpeg")
-    monkeypatch.setenv("HTTP_PROXY", server.base)
-    monkeypatch.delenv("NO_PROXY", raising=False)
-    monkeypatch.delenv("no_proxy", raising=False)
+    use_proxy(monkeypatch, server.base)
     # A host name that resolves nowhere: only the proxy can answer for it, and it is handed
     # to the proxy only when named (it could be an intranet name the proxy reaches).
     messages, _ = in_process(server, ["http://objects.invalid/cat.jpg"], retries=0)

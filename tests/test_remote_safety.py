@@ -27,7 +27,7 @@ from encord_manifest.remote.safety import AddressPolicy, RefusedHost, is_public
 from encord_manifest.remote.signing import Credentials, signer
 from encord_manifest.report import OutputFormat, ReportOptions, reporter
 from encord_manifest.settings import LintSettings
-from tests.helpers import run_cli
+from tests.helpers import run_cli, use_proxy
 from tests.object_server import LoggedRequest, ObjectServer, object_server
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000
@@ -316,9 +316,7 @@ def test_a_proxy_is_not_asked_for_a_name_that_resolves_to_a_private_address(
     server: ObjectServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     server.put("/proxied/x.jpg", JPEG, "image/jpeg")
-    monkeypatch.setenv("HTTP_PROXY", server.base)
-    monkeypatch.delenv("NO_PROXY", raising=False)
-    monkeypatch.delenv("no_proxy", raising=False)
+    use_proxy(monkeypatch, server.base)
     names = Names({"intranet.example": ["10.20.30.40"]})
     messages, _ = probe_all(["http://intranet.example/x.jpg"], names)
     assert messages[0].startswith("R809 not checked: intranet.example is a private")
@@ -540,9 +538,7 @@ def test_a_configured_allow_host_does_not_hand_a_name_to_the_proxy(
     """A configuration file may be the pull request's own: only --allow-host may send an
     unresolvable (intranet) name to the proxy."""
     server.put("/proxied/secret-page", JPEG, "image/jpeg")
-    monkeypatch.setenv("HTTP_PROXY", server.base)
-    monkeypatch.delenv("NO_PROXY", raising=False)
-    monkeypatch.delenv("no_proxy", raising=False)
+    use_proxy(monkeypatch, server.base)
     settings = FetchSettings(retries=0)
     fetcher = Fetcher(settings, resolver=Names({}))
     policy = settings.policy.with_configured(["wiki.corp.internal"])

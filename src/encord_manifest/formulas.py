@@ -35,18 +35,10 @@ def runs_as_formula(cell: str) -> bool:
 
 def formula_cells(data: Any) -> Iterator[tuple[Pointer, str]]:
     """Every URL and title of the CSV entry lists that would be such a cell, in order."""
-    if not isinstance(data, dict):
-        return
-    for key in spec.CSV_ENTRY_KEYS:
-        entries = data.get(key)
-        if not isinstance(entries, list):
-            continue
-        for index, entry in enumerate(entries):
-            if not isinstance(entry, dict):
-                continue
-            for field, value in entry.items():
-                if isinstance(value, str) and runs_as_formula(value) and _is_cell(field):
-                    yield (key, index, field), value
+    for key, index, entry in spec.entries_of(data, spec.CSV_ENTRY_KEYS):
+        for field, value in entry.items():
+            if isinstance(value, str) and runs_as_formula(value) and _is_cell(field):
+                yield (key, index, field), value
 
 
 def describe(value: str) -> str:

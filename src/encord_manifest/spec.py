@@ -6,7 +6,8 @@ Encord's documentation is a change here.
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Iterable, Iterator
+from typing import Any, Final
 
 # --- Section 2: top-level keys -------------------------------------------------------------
 
@@ -175,3 +176,20 @@ CSV_HEADER_NAMES: Final = {
 CSV_ENTRY_KEYS: Final = ("videos", "images", "image_groups", "dicom_series")
 #: Delimiters that spreadsheets write instead of a comma (spec 4: an error for lint).
 CSV_FOREIGN_DELIMITERS: Final = (";", "\t")
+
+
+def entries_of(
+    data: Any, keys: Iterable[str] = ENTRY_KEYS
+) -> Iterator[tuple[str, int, dict[str, Any]]]:
+    """(list key, index, entry) of every object entry in the named lists of a parsed
+    manifest; whatever is not a dict of lists of objects is passed over (the schema and the
+    structure rules report it)."""
+    if not isinstance(data, dict):
+        return
+    for key in keys:
+        entries = data.get(key)
+        if not isinstance(entries, list):
+            continue
+        for index, entry in enumerate(entries):
+            if isinstance(entry, dict):
+                yield key, index, entry

@@ -79,24 +79,16 @@ def targets(data: Any) -> list[Target]:
     places: dict[str, list[Pointer]] = {}
     kinds: dict[str, str] = {}
     frames: set[str] = set()
-    if not isinstance(data, dict):
-        return []
-    for list_key in spec.ENTRY_KEYS:
-        entries = data.get(list_key)
-        if not isinstance(entries, list):
-            continue
-        for index, entry in enumerate(entries):
-            if not isinstance(entry, dict):
+    for list_key, index, entry in spec.entries_of(data):
+        for key, value in entry.items():
+            if key != "objectUrl" and positional_suffix(key) is None:
                 continue
-            for key, value in entry.items():
-                if key != "objectUrl" and positional_suffix(key) is None:
-                    continue
-                if not isinstance(value, str) or not _probeable(value):
-                    continue
-                places.setdefault(value, []).append((list_key, index, key))
-                kinds.setdefault(value, list_key)
-                if list_key == "image_groups" and entry.get("createVideo") is not False:
-                    frames.add(value)
+            if not isinstance(value, str) or not _probeable(value):
+                continue
+            places.setdefault(value, []).append((list_key, index, key))
+            kinds.setdefault(value, list_key)
+            if list_key == "image_groups" and entry.get("createVideo") is not False:
+                frames.add(value)
     return [
         Target(url, kinds[url], tuple(pointers), url in frames) for url, pointers in places.items()
     ]
