@@ -75,10 +75,6 @@ class ParsedURL:
     def query(self) -> str:
         return self.target.split("?", 1)[1] if "?" in self.target else ""
 
-    @property
-    def is_ip(self) -> bool:
-        return _ip(self.host) is not None
-
 
 def parse_url(url: str) -> ParsedURL:
     """The one reading of ``url`` that is connected to, signed and sent; UnsafeURL if there
@@ -280,10 +276,3 @@ def canonical_address(address: str) -> str:
         return str(ipaddress.ip_address(address.split("%", 1)[0]))
     except ValueError:
         return address
-
-
-def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        return ipaddress.ip_address(host)
-    except ValueError:
-        return None
