@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,9 +33,20 @@ def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(shards, "PIECE_CHARACTERS", 300)
 
 
+def _alone_or_fail(patience: float = 10.0) -> None:
+    """The parts are forked only in a process with one thread; a thread another test left
+    behind (a server, a watchdog) would silently turn these tests into whole-file lints."""
+    deadline = time.monotonic() + patience
+    while threading.active_count() > 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    others = [t.name for t in threading.enumerate() if t is not threading.current_thread()]
+    assert not others, f"threads left by earlier tests keep lint_file from forking: {others}"
+
+
 @pytest.fixture
 def parts_taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """One flag per lint_file call: whether the two-part path gave the result."""
+    _alone_or_fail()
     taken: list[bool] = []
     original = linter._lint_in_parts
 
