@@ -80,6 +80,34 @@ def _series(n: int, files: int) -> dict[str, Any]:
     return {"title": f"series_{n}", **urls}
 
 
+def _scene(n: int, frames: int) -> dict[str, Any]:
+    events = [{"uri": f"{_B}/scenes/d{n}/{i:04}.pcd", "timestamp": i / 10} for i in range(frames)]
+    frame = {"uri": f"{_B}/scenes/d{n}/cam.jpg", "timestamp": 0.0}
+    camera = {"type": "image", "camera": "cam/parameters", "events": [frame]}
+    parameters = {
+        "type": "camera_parameters",
+        "events": [
+            {"time": 0, "width": 8, "height": 6, "intrinsics": {"fx": 1, "fy": 1, "ox": 4, "oy": 3}}
+        ],
+    }
+    streams = {"lidar": {"type": "point_cloud", "events": events}, "cam": camera}
+    return {"title": f"drive_{n}", "scene": {**streams, "cam/parameters": parameters}}
+
+
+def _time_series(n: int) -> dict[str, Any]:
+    channels = {"speed": {"color": "#00f"}, "rpm": {"style": "points", "pointRadius": 2}}
+    return {"objectUrl": f"{_B}/series/s{n}.csv", "settings": {"channels": channels}}
+
+
+def scene_manifest(scenes: int = 60, images: int = 10) -> dict[str, Any]:
+    """Scenes and time series first, then images: with many images the cut falls among them."""
+    return {
+        "scenes": [_scene(n, 2 + n % 6) for n in range(scenes)],
+        "time_series": [_time_series(n) for n in range(10)],
+        "images": [_image(n) for n in range(images)],
+    }
+
+
 def clean_manifest(images: int = 120) -> dict[str, Any]:
     return {
         "videos": [{"objectUrl": f"{_B}/videos/clip_{n}.mp4"} for n in range(5)],
@@ -171,6 +199,56 @@ def test_what_repeats_across_the_parts_is_reported_by_the_whole_lint(
     whole, in_parts = _straddling(tmp_path, change, marker)
     assert [d.code for d in in_parts] == [code, code][: len(in_parts)] and in_parts
     assert in_parts == whole
+    assert parts_taken == [False]
+
+
+def test_scenes_before_the_cut_are_checked_in_their_part(
+    tmp_path: Path, parts_taken: list[bool]
+) -> None:
+    manifest = scene_manifest(scenes=10, images=400)
+    whole, in_parts = whole_and_parts(write(tmp_path / "scenes.json", manifest))
+    assert in_parts == whole == [] and parts_taken == [True]
+    # A scene's file listed again among the images of the second part: the URL hashes meet.
+    manifest["images"][-1]["objectUrl"] = manifest["scenes"][0]["scene"]["cam"]["events"][0]["uri"]
+    whole, in_parts = whole_and_parts(write(tmp_path / "scenes.json", manifest))
+    assert [d.code for d in in_parts] == ["U307"] and in_parts == whole
+    assert parts_taken == [True, False]
+
+
+def test_a_cut_among_scenes_is_reported_alike(tmp_path: Path, parts_taken: list[bool]) -> None:
+    """Scenes nest their events ("}, {" inside an entry): a place guessed between two events is
+    proved wrong by the parse, and the whole file is linted; the report is always the whole's."""
+    for indent in (2, None):
+        whole, in_parts = whole_and_parts(write(tmp_path / "scenes.json", scene_manifest(), indent))
+        assert in_parts == whole == []
+    assert len(parts_taken) == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        (
+            lambda m: m["scenes"][-1]["scene"]["cam"]["events"][0].update(
+                uri=m["images"][0]["objectUrl"]
+            ),
+            "U307",
+        ),
+        (lambda m: m["scenes"][-1].update(title="drive_0"), "T402"),
+        (
+            lambda m: m["scenes"][-1]["scene"]["lidar"]["events"][0].update(uri=f"{_B}/x.bin"),
+            "P907",
+        ),
+        (lambda m: m["time_series"][-1]["settings"]["channels"].update({"Speed": {}}), "P913"),
+    ],
+    ids=["url-in-a-scene", "scene-title", "point-cloud-extension", "channel"],
+)
+def test_scene_findings_are_the_whole_lints(
+    tmp_path: Path, parts_taken: list[bool], change: Any, code: str
+) -> None:
+    manifest = scene_manifest()
+    change(manifest)
+    whole, in_parts = whole_and_parts(write(tmp_path / "scenes.json", manifest))
+    assert code in [d.code for d in in_parts] and in_parts == whole
     assert parts_taken == [False]
 
 
@@ -366,6 +444,8 @@ _manifests = st.fixed_dictionaries(
     {"images": st.lists(_entry(), min_size=2, max_size=30)},
     optional={
         "videos": st.lists(st.builds(lambda n: {"objectUrl": f"{_B}/c{n}.mp4"}, st.integers(0, 9))),
+        "scenes": st.lists(st.builds(_scene, st.integers(0, 5), st.integers(1, 4)), max_size=6),
+        "time_series": st.lists(st.builds(_time_series, st.integers(0, 3)), max_size=4),
         "skip_duplicate_urls": st.booleans(),
     },
 )

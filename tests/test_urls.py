@@ -94,9 +94,10 @@ def test_extension_problem(list_key: str, url: str, expected: str | None) -> Non
 
 def _exact(list_key: str, values: list[str]) -> set[tuple[int, str]]:
     found = set()
+    kind = spec.POINT_CLOUD if list_key == spec.SCENE_KEY else list_key
     for i, url in enumerate(values):
         found |= {(i, code) for code, _ in urls.url_problems(url)}
-        problem = urls.extension_problem(list_key, url)
+        problem = urls.extension_problem(kind, url)
         if problem:
             found.add((i, problem[0]))
     return found
@@ -114,6 +115,8 @@ pieces = st.sampled_from(
         "jpg",
         "JPG",
         "dcm",
+        "pcd",
+        "csv",
         "mp4",
         "nii",
         "gz",
@@ -166,13 +169,19 @@ def test_fast_scans_find_everything_the_exact_analysis_finds(
         entry: dict[str, object] = {"title": "t", "createVideo": False}
         entry.update({f"objectUrl_{i}": url for i, url in enumerate(values)})
         manifest: dict[str, object] = {list_key: [entry]}
+    elif list_key == spec.SCENE_KEY:
+        events = [{"uri": url} for url in values]
+        scene = {"lidar": {"type": "point_cloud", "events": events}}
+        manifest = {list_key: [{"title": "t", "scene": scene}]}
     else:
         manifest = {list_key: [{"objectUrl": url} for url in values]}
-    url_codes = {"U301", "U302", "U303", "U304", "U305", "U306", "U308", "U309", "U311"}
+    url_codes = {"U301", "U302", "U303", "U304", "U305", "U306", "U308", "U309", "U311", "P907"}
     found = {
         (
             int(d.pointer.rsplit("_", 1)[1])
             if list_key in spec.GROUP_KEYS
+            else int(d.pointer.split("/")[6])
+            if list_key == spec.SCENE_KEY
             else int(d.pointer.split("/")[2]),
             d.code,
         )

@@ -20,10 +20,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from encord_manifest import spec
+from encord_manifest import schema_scenes, spec
 from encord_manifest.caps import KindCap, more
 from encord_manifest.diagnostics import Finding, Fix, Pointer
-from encord_manifest.rules import groups, metadata, rename_key_fix, structure
+from encord_manifest.rules import groups, metadata, rename_key_fix, scenes, structure, time_series
 from encord_manifest.suggest import suggest_key
 
 SCHEMA_FILE = "manifest.schema.json"
@@ -180,6 +180,14 @@ def translate(error: Any, path: Pointer) -> Iterator[Finding]:
         yield _top_level_value(error, path)
     elif depth == 2:
         yield from _entry(error, path)
+    elif schema_scenes.is_scene_place(path) or schema_scenes.is_settings_place(path):
+        translated = (
+            schema_scenes.translate_scene(error, path)
+            if schema_scenes.is_scene_place(path)
+            else schema_scenes.translate_settings(error, path)
+        )
+        if translated is not None:
+            yield translated
     else:
         yield _field(error, path)
 
@@ -203,6 +211,8 @@ def _unknown_keys(error: Any, path: Pointer) -> Iterator[Finding]:
         else f"in {_a(noun)} {noun} entry"
         if len(path) == 2
         else f"in {path[-1]}"
+        if len(path) == 3
+        else f"in {schema_scenes.dotted(path[2:])}"
     )
     # Only the first few of each code get a suggestion and a message (caps.py); the rest
     # are counted, which is all the work an entry of 100,000 unknown keys is worth.
@@ -223,6 +233,8 @@ _UNKNOWN_KEY_KINDS = {
     groups.INVALID_POSITIONAL_KEY: "keys that are not positions",
     metadata.METADATA_UNKNOWN_KEY: "unknown keys",
     structure.UNKNOWN_ENTRY_KEY: "unknown keys",
+    scenes.SCENE_UNKNOWN_KEY: "unknown keys",
+    time_series.UNKNOWN_SETTINGS_KEY: "unknown keys",
 }
 
 
@@ -238,7 +250,7 @@ def _unknown_key_code(key: str, path: Pointer, is_group: bool) -> str:
         return groups.INVALID_POSITIONAL_KEY
     if len(path) == 3 and str(path[2]).endswith("Metadata"):
         return metadata.METADATA_UNKNOWN_KEY
-    return structure.UNKNOWN_ENTRY_KEY
+    return schema_scenes.unknown_key_code(path) or structure.UNKNOWN_ENTRY_KEY
 
 
 def _unknown_key(
@@ -284,6 +296,8 @@ def _unknown_key(
             f"rename to {renumbered!r}" if renumbered else None,
             rename_key_fix(pointer, renumbered, instance) if renumbered else None,
         )
+    if code in (scenes.SCENE_UNKNOWN_KEY, time_series.UNKNOWN_SETTINGS_KEY):
+        return schema_scenes.unknown_key(code, key, path, allowed, instance)
     if code == metadata.METADATA_UNKNOWN_KEY:
         hint = suggest_key(key, allowed)
         return _keyed(
@@ -342,10 +356,11 @@ def _entry(error: Any, path: Pointer) -> Iterator[Finding]:
     list_key = str(path[0])
     noun = spec.ENTRY_NOUN[list_key]
     if error.validator == "type":
+        like = _ENTRY_EXAMPLE.get(list_key, '{"objectUrl": "https://..."}')
         yield Finding(
             structure.ENTRY_NOT_OBJECT,
             path,
-            f'entry of {list_key!r} must be an object like {{"objectUrl": "https://..."}}, not {json_type_of(error.instance)}',
+            f"entry of {list_key!r} must be an object like {like}, not {json_type_of(error.instance)}",
         )
     elif error.validator == "required":
         for field in error.validator_value:
@@ -362,6 +377,12 @@ def _entry(error: Any, path: Pointer) -> Iterator[Finding]:
             )
     else:  # pragma: no cover - every keyword of an entry schema is handled above
         yield Finding(structure.INVALID_FIELD_VALUE, path, error.message)
+
+
+#: What an entry looks like, for lists whose entries have no objectUrl.
+_ENTRY_EXAMPLE = {
+    spec.SCENE_KEY: '{"title": "...", "scene": {"lidar": {"type": "point_cloud", ...}}}'
+}
 
 
 def _misspelt(field: str, instance: dict[str, Any]) -> bool:

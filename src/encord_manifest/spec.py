@@ -21,13 +21,17 @@ ENTRY_KEYS: Final = (
     "nifti",
     "text",
     "pdf",
+    "time_series",
+    "scenes",
 )
 FLAG_KEYS: Final = ("skip_duplicate_urls", "upsert_metadata")
 TOP_LEVEL_KEYS: Final = ENTRY_KEYS + FLAG_KEYS
 
 #: Entry lists whose entries carry their files as objectUrl_0, objectUrl_1, ...
 GROUP_KEYS: Final = frozenset({"image_groups", "dicom_series"})
-SINGLE_KEYS: Final = tuple(k for k in ENTRY_KEYS if k not in GROUP_KEYS)
+#: Entry lists whose entries carry their files inside a scene (section 2.4), not as objectUrl.
+SCENE_KEY: Final = "scenes"
+SINGLE_KEYS: Final = tuple(k for k in ENTRY_KEYS if k not in GROUP_KEYS and k != SCENE_KEY)
 
 #: A human name for one entry of each list, for messages.
 ENTRY_NOUN: Final = {
@@ -39,6 +43,8 @@ ENTRY_NOUN: Final = {
     "nifti": "NIfTI volume",
     "text": "text file",
     "pdf": "PDF document",
+    "time_series": "time series",
+    "scenes": "scene",
 }
 
 POSITIONAL_PREFIX: Final = "objectUrl_"
@@ -54,6 +60,8 @@ ROW_DATA_TYPE: Final = {
     "nifti": "NIFTI",
     "text": "PLAIN_TEXT",
     "pdf": "PDF",
+    "time_series": "TIME_SERIES",
+    "scenes": "SCENE",
 }
 IMAGE_SEQUENCE_ROW_DATA_TYPE: Final = "VIDEO"
 
@@ -91,6 +99,34 @@ RECOMMENDED_SEQUENCE_IMAGES: Final = 15_000
 
 KEYFRAME_MODES: Final = ("frame", "seconds")
 
+# --- Section 2.4: scenes and time series -------------------------------------------------
+
+#: The stream types of a scene (SDK ``encord.beta.scene``: the upload models' ``InputStream``
+#: types, and ``model``, which the SDK's own scene-to-upload conversion writes).
+POINT_CLOUD: Final = "point_cloud"
+SCENE_STREAM_TYPES: Final = (
+    POINT_CLOUD,
+    "image",
+    "camera_parameters",
+    "frame_of_reference",
+    "time_series",
+    "model",
+)
+#: Stream types whose events each name a file (``uri``) -> the kind of that file: a key of
+#: EXTENSIONS_BY_KEY, or None where no extension is documented (models).
+SCENE_EVENT_FILE_KINDS: Final = {POINT_CLOUD: POINT_CLOUD, "image": "images", "model": None}
+#: The format of a self-contained scene file ({"url": ..., "format": ...}), SDK SelfContainedFormat.
+SCENE_FILE_FORMATS: Final = ("pcd", "ply", "las", "laz", "e57", "mcap", "bag", "db3")
+#: The frame of reference every scene has without declaring it (SDK builder ``ROOT_FOR``).
+SCENE_ROOT_FRAME: Final = "root"
+#: Documented for multimodal scenes: up to 9 videos, up to 100 frames each. A scene's videos
+#: are its image streams, their frames the streams' events (policy: the scene JSON has no
+#: other kind of video).
+MAX_SCENE_VIDEOS: Final = 9
+MAX_SCENE_VIDEO_FRAMES: Final = 100
+#: SDK TimeSeriesViewSettings: "channels must contain at most 100 entries".
+MAX_TIME_SERIES_CHANNELS: Final = 100
+
 # --- Section 3: limits -------------------------------------------------------------------
 
 MAX_FILE_NAME_CHARS: Final = 300
@@ -113,6 +149,12 @@ DICOM_EXTENSIONS: Final = frozenset({".dcm"})
 NIFTI_EXTENSIONS: Final = frozenset({".nii", ".nii.gz"})
 PDF_EXTENSIONS: Final = frozenset({".pdf"})
 TEXT_EXTENSIONS: Final = frozenset({".txt", ".json", ".xml", ".html", ".htm", ".md", ".csv"})
+#: Section 2.4: the documented list, and .e57, which the SDK's scene formats add.
+POINT_CLOUD_EXTENSIONS: Final = frozenset(
+    {".pcd", ".ply", ".las", ".laz", ".e57", ".mcap", ".bag", ".db3"}
+)
+#: A time series is a CSV file whose columns are its channels (SDK: "CSV header names").
+TIME_SERIES_EXTENSIONS: Final = frozenset({".csv"})
 
 EXTENSIONS_BY_KEY: Final = {
     "videos": VIDEO_EXTENSIONS,
@@ -123,6 +165,9 @@ EXTENSIONS_BY_KEY: Final = {
     "nifti": NIFTI_EXTENSIONS,
     "text": TEXT_EXTENSIONS,
     "pdf": PDF_EXTENSIONS,
+    "time_series": TIME_SERIES_EXTENSIONS,
+    # Not an entry list: the kind of the files a scene's point_cloud streams list.
+    POINT_CLOUD: POINT_CLOUD_EXTENSIONS,
 }
 
 
@@ -138,6 +183,7 @@ def _type_of_extension() -> dict[str, str]:
         ("NIfTI", NIFTI_EXTENSIONS),
         ("PDF", PDF_EXTENSIONS),
         ("text", TEXT_EXTENSIONS),
+        ("point-cloud", POINT_CLOUD_EXTENSIONS),
     ):
         for extension in extensions:
             table.setdefault(extension, noun)

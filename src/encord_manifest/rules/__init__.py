@@ -67,6 +67,8 @@ _FAMILY_MODULES = (
     "titles",
     "groups",
     "metadata",
+    "scenes",
+    "time_series",
     "limits",
     "remote",
 )

@@ -34,7 +34,8 @@ UNKNOWN_TOP_LEVEL_KEY = register(
         The import job ignores top-level keys it does not know, so every entry under a
         misspelt key ("imageGroups", "Videos", "image_group", "pdfs") is silently lost. The
         known keys are videos, images, image_groups, dicom_series, audio, nifti, text, pdf,
-        skip_duplicate_urls and upsert_metadata; near misses come with a "did you mean".
+        time_series, scenes, skip_duplicate_urls and upsert_metadata; near misses come with a
+        "did you mean".
     """,
     failing='{"imageGroups": [{"title": "g", "createVideo": false, "objectUrl_0": "https://b.s3.amazonaws.com/a.jpg"}]}',
     passing='{"image_groups": [{"title": "g", "createVideo": false, "objectUrl_0": "https://b.s3.amazonaws.com/a.jpg"}]}',

@@ -26,6 +26,7 @@ from encord_manifest import spec
 from encord_manifest.authority import authority_problem
 from encord_manifest.diagnostics import Change, Finding, Fix, Pointer, Severity
 from encord_manifest.rules import family_check, register, replace_value_fix
+from encord_manifest.rules.scenes import POINT_CLOUD_EXTENSION, point_cloud_message
 from encord_manifest.rules.view import Column, ManifestView
 from encord_manifest.settings import LintSettings, Provider
 
@@ -322,25 +323,29 @@ def extension_of(url: str) -> str:
     return name[dot:] if dot >= 0 else ""
 
 
-def extension_problem(list_key: str, url: str) -> tuple[str, str] | None:
-    """(code, message) when the URL's extension does not fit its entry list; the one definition."""
+def extension_problem(kind: str, url: str, list_key: str | None = None) -> tuple[str, str] | None:
+    """(code, message) when the URL's extension does not fit the kind of file it names (its
+    entry list's, or a scene stream's: ``spec.EXTENSIONS_BY_KEY``); the one definition."""
     url = url.strip(_DEBRIS)  # debris is U302's business
     if "://" in url and not _path_of(url):
         return None  # no object path at all: U303 says so
     extension = extension_of(url)
-    if extension in spec.EXTENSIONS_BY_KEY[list_key]:
+    if extension in spec.EXTENSIONS_BY_KEY[kind]:
         return None
+    if kind == spec.POINT_CLOUD:
+        # An empty URL has no file at all: U303 and the schema say so.
+        return (POINT_CLOUD_EXTENSION, point_cloud_message(extension)) if url else None
     if not extension:
-        if list_key == "dicom_series":
+        if kind == "dicom_series":
             return None
         return UNKNOWN_EXTENSION, "file name has no extension; its type cannot be checked"
     other = spec.TYPE_OF_EXTENSION.get(extension)
     if other is None:
         return UNKNOWN_EXTENSION, f"unknown file extension '{extension}'"
-    listed = spec.ENTRY_NOUN[list_key]
+    listed = spec.ENTRY_NOUN[kind]
     return EXTENSION_MISMATCH, (
         f"'{extension}' is {_article(other)} {other} file extension, but this is listed as {_article(listed)} {listed} "
-        f"(in '{list_key}')"
+        f"(in '{list_key or kind}')"
     )
 
 
@@ -361,32 +366,48 @@ def check(view: ManifestView, settings: LintSettings) -> Iterator[Finding]:
         column = view.urls(list_key)
         if not column.values:
             continue
-        syntax: set[int] = set()
-        extension: set[int] = set()
-        for start in range(0, len(column.values), _CHUNK):
-            part = column.values[start : start + _CHUNK]
-            joined = "\n".join(part)
-            suspects = _syntax_suspects(part, joined)
-            if suspects is None:
-                # A URL holds a line break, so the joined text cannot be split back into
-                # URLs: no shortcut over it is exact, for any check. Every URL, one by one.
-                syntax.update(range(start, start + len(part)))
-                extension.update(range(start, start + len(part)))
-                continue
-            syntax.update(start + i for i in suspects)
-            extension.update(start + i for i in _extension_suspects(list_key, part, joined))
+        # A list of one kind of file (every list but scenes) is scanned once for both.
+        one_kind = list_key if column.kinds is None else None
+        syntax, extension = _scan(column.values, one_kind)
         for i in sorted(syntax):
             url = column.values[i]
             for code, message in url_problems(url):
                 pointer = column.pointer(i)
                 yield Finding(code, pointer, message, fix=url_fix(code, url, pointer))
-        for i in sorted(extension):
-            problem = extension_problem(list_key, column.values[i])
-            if problem is not None:
-                yield Finding(problem[0], column.pointer(i), problem[1])
+        for kind in sorted(column.value_kinds()):
+            if one_kind is None:
+                indexes = column.indexes_of(kind)
+                files = list(map(column.values.__getitem__, indexes))
+                extension = {indexes[i] for i in _scan(files, kind, syntax=False)[1]}
+            for i in sorted(extension):
+                problem = extension_problem(kind, column.values[i], list_key)
+                if problem is not None:
+                    yield Finding(problem[0], column.pointer(i), problem[1])
         if settings.provider is not Provider.ANY:
             yield from _provider_findings(column, settings.provider)
     yield from _duplicates(view)
+
+
+def _scan(values: list[str], kind: str | None, syntax: bool = True) -> tuple[set[int], set[int]]:
+    """The URLs a syntax rule may flag, and those the extension check of ``kind`` may flag
+    (none without a kind)."""
+    suspects: set[int] = set()
+    extension: set[int] = set()
+    for start in range(0, len(values), _CHUNK):
+        part = values[start : start + _CHUNK]
+        joined = "\n".join(part)
+        found = _syntax_suspects(part, joined) if syntax else set()
+        if found is None or (not syntax and joined.count("\n") != len(part) - 1):
+            # A URL holds a line break, so the joined text cannot be split back into
+            # URLs: no shortcut over it is exact, for any check. Every URL, one by one.
+            suspects.update(range(start, start + len(part)))
+            if kind is not None:
+                extension.update(range(start, start + len(part)))
+            continue
+        suspects.update(start + i for i in found)
+        if kind is not None:
+            extension.update(start + i for i in _extension_suspects(kind, part, joined))
+    return suspects, extension
 
 
 def _indexes(joined: str, offsets: Iterable[int]) -> Iterator[int]:

@@ -12,6 +12,7 @@ tables simply leave out values of the wrong type.
 from __future__ import annotations
 
 import operator
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain, compress, count, repeat
@@ -19,6 +20,7 @@ from typing import Any
 
 from encord_manifest import spec
 from encord_manifest.diagnostics import Pointer
+from encord_manifest.rules.scene_walk import Tail, file_runs
 
 
 @dataclass(frozen=True)
@@ -32,13 +34,59 @@ class Column:
     #: Entry key of each value; None when every value came from ``field``.
     fields: list[str] | None
     field: str
+    #: Place of each value inside its entry, where it lies deeper than an entry key (a
+    #: scene's files); None otherwise.
+    tails: TailTable | None = None
+    #: The kind of each value's file (a key of ``spec.EXTENSIONS_BY_KEY``, or None: not told
+    #: by its extension), where the values are of several kinds; None: all of the list's.
+    kinds: list[str | None] | None = None
 
     def entry_index(self, i: int) -> int:
         return i if self.owners is None else self.owners[i]
 
     def pointer(self, i: int) -> Pointer:
+        if self.tails is not None:
+            return (self.list_key, self.entry_index(i), *self.tails[i])
         key = self.field if self.fields is None else self.fields[i]
         return (self.list_key, self.entry_index(i), key)
+
+    def value_kinds(self) -> set[str]:
+        """The kinds of file whose extension says their type, among the values."""
+        if self.kinds is None:
+            return {self.list_key} if self.values else set()
+        return set(self.kinds) - {None}  # type: ignore[return-value]
+
+    def indexes_of(self, kind: str) -> list[int]:
+        """The values of one kind, by index."""
+        if self.kinds is None:
+            return list(range(len(self.values))) if kind == self.list_key else []
+        return list(compress(count(), map(operator.eq, self.kinds, repeat(kind))))
+
+
+@dataclass
+class TailTable:
+    """The place inside its entry of each value of a scene column, kept by runs (a stream's
+    events, or one file) and made into a tuple only when asked for (a finding)."""
+
+    starts: list[int] = field(default_factory=list)
+    places: list[Tail] = field(default_factory=list)
+    per_event: list[bool] = field(default_factory=list)
+    #: The event index of each value of a run that left values out (not strings); else None.
+    kept: list[list[int] | None] = field(default_factory=list)
+
+    def add(self, start: int, place: Tail, per_event: bool, kept: list[int] | None) -> None:
+        self.starts.append(start)
+        self.places.append(place)
+        self.per_event.append(per_event)
+        self.kept.append(kept)
+
+    def __getitem__(self, i: int) -> Tail:
+        run = bisect_right(self.starts, i) - 1
+        if not self.per_event[run]:
+            return self.places[run]
+        index = i - self.starts[run]
+        kept = self.kept[run]
+        return (*self.places[run], "events", index if kept is None else kept[index], "uri")
 
 
 class ManifestView:
@@ -87,6 +135,8 @@ class ManifestView:
         for key in spec.ENTRY_KEYS:
             if key in spec.GROUP_KEYS:
                 columns[key] = self._positional_column(key)
+            elif key == spec.SCENE_KEY:
+                columns[key] = self._scene_column()
             else:
                 columns[key] = self._field_column(key, "objectUrl")
         return columns
@@ -118,6 +168,29 @@ class ManifestView:
             return Column(list_key, [], [], None, field)
         owners = list(compress(count(), map(operator.is_, map(type, values), repeat(str))))
         return Column(list_key, list(map(values.__getitem__, owners)), owners, None, field)
+
+    def _scene_column(self) -> Column:
+        """Every file of every scene, with its place and kind (``scene_walk``), a stream's
+        events at a time."""
+        values: list[str] = []
+        owners: list[int] = []
+        kinds: list[str | None] = []
+        tails = TailTable()
+        for index, entry in enumerate(self.entries(spec.SCENE_KEY)):
+            if type(entry) is not dict:
+                continue
+            for place, run, kind, per_event in file_runs(entry.get("scene")):
+                kept = None
+                if not set(map(type, run)) <= {str}:
+                    kept = [i for i, value in enumerate(run) if type(value) is str]
+                    run = [run[i] for i in kept]
+                if not run:
+                    continue
+                tails.add(len(values), ("scene", *place), per_event, kept)
+                values.extend(run)
+                owners.extend(repeat(index, len(run)))
+                kinds.extend(repeat(kind, len(run)))
+        return Column(spec.SCENE_KEY, values, owners, None, "scene", tails, kinds)
 
     def groups(self, list_key: str) -> GroupTable:
         """The files of every group or series entry, in numeric order of their keys."""
