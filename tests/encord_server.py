@@ -51,6 +51,7 @@ SINGLE_FILE_KEYS = {
     "nifti": "NIFTI",
     "text": "PLAIN_TEXT",
     "pdf": "PDF",
+    "time_series": "TIME_SERIES",
 }
 TIMESTAMP = "2026-11-24T10:00:00+00:00"
 
@@ -233,6 +234,8 @@ def _units(files: dict[str, Any]) -> Iterator[Unit]:
                 url = entry["objectUrl"]
                 title = entry.get("title") or url.rsplit("/", 1)[-1]
                 yield Unit([url], title, SINGLE_FILE_KEYS[key])
+            elif key == "scenes":
+                yield Unit(list(_uris(entry["scene"])), entry["title"], "SCENE")
             else:
                 positional = sorted(
                     (int(k.split("_", 1)[1]), v)
@@ -243,6 +246,19 @@ def _units(files: dict[str, Any]) -> Iterator[Unit]:
                 if key == "image_groups" and entry.get("createVideo"):
                     data_type = "VIDEO"
                 yield Unit([url for _, url in positional], entry["title"], data_type)
+
+
+def _uris(value: Any) -> Iterator[str]:
+    """Every "uri" and "url" string in a scene, wherever it is (the server's own walk)."""
+    if isinstance(value, dict):
+        for name, inner in value.items():
+            if name in ("uri", "url") and isinstance(inner, str):
+                yield inner
+            else:
+                yield from _uris(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _uris(inner)
 
 
 def _row(unit: Unit) -> dict[str, Any]:

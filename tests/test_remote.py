@@ -77,6 +77,39 @@ def in_process(
 # -- answers ----------------------------------------------------------------------------------
 
 
+def test_scene_files_and_time_series_are_probed_at_their_places(
+    server: ObjectServer, tmp_path: Path
+) -> None:
+    frame = server.put(
+        "/scene/lidar/0000.pcd", b"# .PCD v0.7\n" + b"\x00" * 64, "application/octet-stream"
+    )
+    missing = server.url("/scene/lidar/0001.pcd")
+    front = server.put("/scene/front/0000.jpg", b"", "image/jpeg")
+    series = server.url("/scene/can-bus.csv")
+    scene = {
+        "lidar": {"type": "point_cloud", "events": [{"uri": frame}, {"uri": missing}]},
+        "cam": {
+            "type": "camera_parameters",
+            "events": [
+                {
+                    "timestamp": 0,
+                    "width_px": 8,
+                    "height_px": 6,
+                    "intrinsics": {"fx": 1, "fy": 1, "ox": 4, "oy": 3},
+                }
+            ],
+        },
+        "front": {"type": "image", "camera": "cam", "events": [{"uri": front}]},
+    }
+    data = {"scenes": [{"title": "drive", "scene": scene}], "time_series": [{"objectUrl": series}]}
+    _, diagnostics = remote_lint(manifest(tmp_path, data))
+    assert [(d["code"], d["pointer"]) for d in diagnostics] == [
+        ("R801", "/scenes/0/scene/lidar/events/1/uri"),
+        ("R803", "/scenes/0/scene/front/events/0/uri"),
+        ("R801", "/time_series/0/objectUrl"),
+    ]
+
+
 def test_an_existing_object_of_the_right_type_is_clean(
     server: ObjectServer, tmp_path: Path
 ) -> None:

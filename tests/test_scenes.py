@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 
 from encord_manifest import spec
+from encord_manifest.remote.check import targets
 from encord_manifest.schema import schema
 from encord_manifest.settings import LintSettings, Provider
+from encord_manifest.verify import expected_items
 from tests.helpers import ROOT, codes, lint
 
 B = "https://fleet.obs.eu-de.otc.t-systems.com/drive-1"
@@ -361,7 +363,44 @@ def test_scene_files_are_held_to_the_provider() -> None:
     assert codes(text, LintSettings(provider=Provider.AWS)) == []
 
 
-# --- beyond lint: CSV ------------------------------------------------------------------------
+# --- beyond lint: remote targets, verify, CSV -------------------------------------------------
+
+
+def test_remote_probes_every_file_of_a_scene_once_at_each_place() -> None:
+    data = json.loads(
+        (ROOT / "fixtures/json/valid/scenes-multimodal-with-time-series.json").read_text()
+    )
+    data["scenes"][0]["scene"]["content"]["front"]["events"][1]["uri"] = data["videos"][0][
+        "objectUrl"
+    ]
+    by_url = {t.url: t for t in targets(data)}
+    lidar = by_url[f"{FLEET}/drive-0042/lidar/000000.pcd"]
+    assert lidar.list_key == "scenes" and lidar.pointers == (
+        ("scenes", 0, "scene", "content", "lidar", "events", 0, "uri"),
+    )
+    front = next(t for t in by_url.values() if t.url.endswith("front/000000.jpg"))
+    assert front.list_key == "images"  # probed as an image
+    assert by_url[data["videos"][0]["objectUrl"]].pointers[1][-3:] == ("events", 1, "uri")
+    assert by_url[data["time_series"][0]["objectUrl"]].list_key == "time_series"
+    recording = next(t for t in by_url.values() if t.url.endswith(".mcap"))
+    assert recording.pointers == (("scenes", 1, "scene", "url"),)
+    assert len(by_url) == 8
+
+
+def test_verify_expects_one_row_per_scene_by_title_and_one_per_time_series() -> None:
+    data = json.loads(
+        (ROOT / "fixtures/json/valid/scenes-multimodal-with-time-series.json").read_text()
+    )
+    items = {item.pointer: item for item in expected_items(data)}
+    scene = items[("scenes", 0)]
+    assert (scene.title, scene.data_type, scene.grouped, len(scene.urls)) == (
+        "drive-0042",
+        "SCENE",
+        True,
+        5,
+    )
+    assert items[("time_series", 0)].data_type == "TIME_SERIES"
+    assert len(items) == 5
 
 
 def test_csv_cannot_carry_scenes_or_time_series() -> None:

@@ -581,6 +581,22 @@ def test_verify_after_a_submission_finds_every_entry(server, key, manifest):
     )
 
 
+def test_scenes_and_time_series_are_submitted_and_verified(server, key, tmp_path):
+    path = tmp_path / "drives.json"
+    fixture = ROOT / "fixtures" / "json" / "valid" / "scenes-multimodal-with-time-series.json"
+    path.write_bytes(fixture.read_bytes())
+    dataset, done = submit(server, key, path)
+    assert done.returncode == 0, done.stderr
+    (sent,) = sent_uploads(server)
+    assert len(sent["files"]["scenes"]) == 3 and len(sent["files"]["time_series"]) == 1
+    verified = encord(server, key, "verify", str(path), "--dataset", dataset)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert verified.stdout.endswith(
+        "5 entries checked against dataset " + f"{dataset} ('cams'): 5 present, "
+        "0 missing, 0 registered more than once; 0 dataset rows not in the manifest.\n"
+    )
+
+
 def test_verify_names_missing_entries_by_line_and_rows_the_manifest_does_not_name(
     server, key, manifest, tmp_path
 ):

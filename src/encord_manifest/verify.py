@@ -4,11 +4,11 @@ manifest does not name.
 How an entry is matched to a dataset row (the dataset keeps no manifest position, so this is
 the best evidence it has):
 
-- a single-file entry (videos, images, audio, nifti, text, pdf): a row whose ``file_link`` is the
+- a single-file entry (videos, images, audio, nifti, text, pdf, time_series): a row whose ``file_link`` is the
   entry's ``objectUrl`` (query strings aside: a pre-signed URL's signature changes); failing
   that, when the entry has a ``title``, a row of the entry's data type with that title;
-- an image group, image sequence or DICOM series: a row of its data type with its ``title``
-  (the server keeps one row per group, titled by the manifest).
+- an image group, image sequence, DICOM series or scene: a row of its data type with its
+  ``title`` (the server keeps one row per group, titled by the manifest).
 
 An entry matched by more than one row was registered more than once (a resubmission without
 ``skip_duplicate_urls``): reported, and failing like a missing one.
@@ -27,6 +27,7 @@ from encord_manifest.diagnostics import Pointer, Span, format_pointer
 from encord_manifest.exit_codes import EXIT_CLEAN, EXIT_FINDINGS
 from encord_manifest.jobs import DatasetRow
 from encord_manifest.report.full import mask_query_strings
+from encord_manifest.rules.scene_walk import scene_files
 from encord_manifest.rules.view import positional_suffix
 
 
@@ -83,6 +84,11 @@ def expected_items(data: Any) -> Iterator[ExpectedItem]:
                 if title:
                     urls = tuple(url for _, url in numbered)
                     yield ExpectedItem((key, index), urls, title, data_type, grouped=True)
+            elif key == spec.SCENE_KEY:
+                # One row per scene, titled by the manifest, like a group.
+                urls = tuple(url for _, url, _ in scene_files(entry.get("scene")))
+                if title:
+                    yield ExpectedItem((key, index), urls, title, spec.ROW_DATA_TYPE[key], True)
             elif isinstance(entry.get("objectUrl"), str):
                 url = entry["objectUrl"]
                 yield ExpectedItem((key, index), (url,), title, spec.ROW_DATA_TYPE[key], False)

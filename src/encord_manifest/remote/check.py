@@ -29,6 +29,7 @@ from encord_manifest.remote.images import frame_verdicts, read_size
 from encord_manifest.remote.safety import AddressPolicy
 from encord_manifest.remote.sniff import ACCEPTED, DOCUMENT_KINDS, SNIFF_BYTES, describe, sniff
 from encord_manifest.rules import remote as rules
+from encord_manifest.rules.scene_walk import scene_files
 from encord_manifest.rules.urls import url_problems
 from encord_manifest.rules.view import positional_suffix
 
@@ -80,6 +81,13 @@ def targets(data: Any) -> list[Target]:
     kinds: dict[str, str] = {}
     frames: set[str] = set()
     for list_key, index, entry in spec.entries_of(data):
+        if list_key == spec.SCENE_KEY:
+            for tail, value, kind in scene_files(entry.get("scene")):
+                if _probeable(value):
+                    places.setdefault(value, []).append((list_key, index, "scene", *tail))
+                    # A scene's images are probed as images; its other files as scene files.
+                    kinds.setdefault(value, kind if kind in spec.ENTRY_KEYS else list_key)
+            continue
         for key, value in entry.items():
             if key != "objectUrl" and positional_suffix(key) is None:
                 continue
@@ -492,7 +500,13 @@ def _size_findings(size: int | None, settings: RemoteSettings) -> Iterator[Verdi
 
 
 #: What one file of each list is.
-_FILE_NOUN = {**spec.ENTRY_NOUN, "image_groups": "image", "dicom_series": "DICOM file"}
+_FILE_NOUN = {
+    **spec.ENTRY_NOUN,
+    "image_groups": "image",
+    "dicom_series": "DICOM file",
+    "time_series": "time-series file",
+    "scenes": "scene file",
+}
 
 
 def _type_findings(target: Target, answer: Answer) -> Iterator[Verdict]:
