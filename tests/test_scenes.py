@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from encord_manifest import spec
 from encord_manifest.remote.check import targets
@@ -432,3 +434,61 @@ def test_a_file_after_an_event_of_the_wrong_shape_is_still_found_at_its_own_plac
         ("P909", "/scenes/0/scene/lidar/events/1"),
         ("U301", "/scenes/0/scene/lidar/events/2/uri"),
     ]
+
+
+# --- whatever a scene holds, findings and never a traceback ------------------------------------
+
+_keys = st.sampled_from(
+    ["lidar", "type", "events", "uri", "url", "format", "content", "timestamp", "time", "camera",
+     "id", "parent", "pose", "frame_of_reference", "channels", "color", "style", "lineWidth", ""]
+)  # fmt: skip
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 200),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(["point_cloud", "image", "ego", "cam", "root", f"{B}/a.pcd", "#f00", ""]),
+)
+_json = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_keys, inner, max_size=4),
+    max_leaves=25,
+)
+_events = st.lists(
+    st.fixed_dictionaries(
+        {}, optional={"uri": _json, "timestamp": _json, "time": _json, "pose": _json}
+    ),
+    max_size=4,
+)
+_stream = st.fixed_dictionaries(
+    {"type": st.sampled_from([*spec.SCENE_STREAM_TYPES, "x"])},
+    optional={
+        "events": _events | _json,
+        **{
+            key: _json
+            for key in ("id", "camera", "uri", "parent_FoR_id", "frame_of_reference", "pose")
+        },
+    },
+)
+_streams = st.dictionaries(
+    st.sampled_from(["lidar", "cam", "ego", "front", ""]), _stream | _json, max_size=4
+)
+_scenes = _streams | _json | st.fixed_dictionaries({"content": _streams | _json}) | _stream
+
+
+@settings(max_examples=300, deadline=None)
+@given(scene=_scenes, channels=_json)
+def test_any_scene_or_settings_gives_findings_at_places_in_the_file(
+    scene: Any, channels: Any
+) -> None:
+    text = json.dumps(
+        {
+            "scenes": [{"title": "t", "scene": scene}],
+            "time_series": [{"objectUrl": f"{B}/s.csv", "settings": {"channels": channels}}],
+        },
+        indent=2,
+    )
+    for diagnostic in lint(text):
+        assert diagnostic.span.line >= 1 and diagnostic.pointer.startswith(
+            ("/scenes/0", "/time_series/0")
+        ), diagnostic

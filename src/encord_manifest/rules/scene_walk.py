@@ -88,6 +88,8 @@ def file_runs(scene: Any) -> Iterator[Run]:
 
 def _stream_runs(place: Tail, stream: dict[str, Any]) -> Iterator[Run]:
     stream_type = stream.get("type")
+    if not isinstance(stream_type, str):
+        return  # P901
     if stream_type == "time_series":
         yield place + ("uri",), [stream.get("uri")], "time_series", False
         return
@@ -98,7 +100,7 @@ def _stream_runs(place: Tail, stream: dict[str, Any]) -> Iterator[Run]:
         uris = list(map(dict.get, events, repeat("uri")))
     except TypeError:  # an event that is not an object (the schema says so)
         uris = [event.get("uri") if isinstance(event, dict) else None for event in events]
-    yield place, uris, spec.SCENE_EVENT_FILE_KINDS[str(stream_type)], True
+    yield place, uris, spec.SCENE_EVENT_FILE_KINDS[stream_type], True
     if stream_type == "model":
         for index, event in enumerate(events):
             if isinstance(event, dict):

@@ -316,7 +316,7 @@ def _something_to_show(
     types = [stream.get("type") for _, _, stream in streams]
     if any(t not in spec.SCENE_STREAM_TYPES for t in types):
         return  # P901 names the stream whose type is wrong; it may be the point cloud
-    if not {spec.POINT_CLOUD, "image"} & set(types):
+    if spec.POINT_CLOUD not in types and "image" not in types:
         yield Finding(
             NOTHING_TO_SHOW,
             at,
