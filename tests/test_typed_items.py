@@ -204,3 +204,35 @@ def test_the_converter_changes_nothing_it_is_given() -> None:
     before = copy.deepcopy(data)
     typed_items.to_file_format(data)
     assert data == before
+
+
+def test_a_typed_file_nested_to_the_limit_converts_without_a_traceback() -> None:
+    from encord_manifest.sources.nesting import MAX_DEPTH, parser_room
+
+    deep = "[" * (MAX_DEPTH - 4) + "]" * (MAX_DEPTH - 4)  # root, list, entry, clientMetadata
+    text = (
+        f'{{"images": [{{"objectUrl": "{H}/a.jpg", "externalFileType": "IMAGE", '
+        f'"clientMetadata": {{"k": {deep}}}}}]}}'
+    )
+    outcome = fix_text("m.json", text, LintSettings())
+    assert outcome.applied == {"S110": 1} and remaining(outcome.result.diagnostics) == []
+    with parser_room():
+        assert json.loads(outcome.fixed) == json.loads(
+            text.replace(', "externalFileType": "IMAGE"', "")
+        )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"imageGroups": [{"images": [1, {"url": 5}]}], "externalFileType": "IMG_GROUP"}',
+        '{"images": [7, {"externalFileType": "IMAGE", "imageMetadata": "x"}], "dicomSeries": {}}',
+        '{"imageGroups": [{"images": [{"url": "u", "imageMetadata": {"width": 1}}]}]}',
+        '{"imageGroupsFromItems": [{"imageItems": ["u"]}], "images": "x"}',
+    ],
+)
+def test_odd_shapes_are_one_finding_and_no_fix(text: str) -> None:
+    outcome = fix_text("m.json", text, LintSettings())
+    assert outcome.fixed == text
+    (s110,) = [d for d in outcome.result.diagnostics if d.code == "S110"]
+    assert s110.fix is None and "cannot convert it without loss" in s110.message

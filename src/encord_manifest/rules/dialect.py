@@ -104,8 +104,11 @@ def _finding(data: dict[str, object], sign: Pointer, repeated: list[Finding]) ->
         hint = f"change that in the typed items, or write the file format: {changes}"
         return Finding(SDK_TYPED_FORM, pointer, message, target="key", hint=hint)
     from encord_manifest.convert import to_json_bytes
+    from encord_manifest.sources.nesting import parser_room
 
-    text = to_json_bytes(conversion.data).decode("utf-8")
+    # Past orjson's depth the standard library writes it, a frame a level: up to F005's limit.
+    with parser_room():
+        text = to_json_bytes(conversion.data).decode("utf-8")
     fix = Fix("convert it to the file format", (Change((), "document", text),))
     hint = f"--fix converts it: {changes}"
     return Finding(SDK_TYPED_FORM, pointer, message, target="key", hint=hint, fix=fix)
