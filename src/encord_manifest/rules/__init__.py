@@ -69,6 +69,7 @@ _FAMILY_MODULES = (
     "metadata",
     "limits",
     "remote",
+    "dialect",
 )
 
 
