@@ -45,6 +45,8 @@ class LoggedRequest:
     #: security token), so tests can say where credentials went.
     host: str | None = None
     credentials: tuple[str, ...] = ()
+    #: The status answered (None: the connection was dropped, or the answer dripped).
+    status: int | None = None
 
 
 class ObjectServer(LoopbackServer):
@@ -193,7 +195,7 @@ def _handler_for(server: ObjectServer) -> type[BaseHTTPRequestHandler]:
             # Logged before the answer goes out: a client that has its answer may look at
             # the log at once (a test asserting which requests were made), and logging after
             # sending lost that race on a loaded machine. The bytes are those planned.
-            server.record(self._logged(path, range_header, 0 if head else len(body)))
+            server.record(self._logged(path, range_header, 0 if head else len(body), status))
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
@@ -208,14 +210,16 @@ def _handler_for(server: ObjectServer) -> type[BaseHTTPRequestHandler]:
                 except (BrokenPipeError, ConnectionResetError):
                     self.close_connection = True
 
-        def _logged(self, path: str, range_header: str | None, sent: int) -> LoggedRequest:
+        def _logged(
+            self, path: str, range_header: str | None, sent: int, status: int | None = None
+        ) -> LoggedRequest:
             carried = tuple(
                 f"{name}: {self.headers[name]}"
                 for name in ("Authorization", "x-amz-security-token", "Proxy-Authorization")
                 if self.headers.get(name)
             )
             return LoggedRequest(
-                self.command, path, range_header, sent, self.headers.get("Host"), carried
+                self.command, path, range_header, sent, self.headers.get("Host"), carried, status
             )
 
         def _drip(self, interval: float, body: bytes, path: str, range_header: str | None) -> None:
