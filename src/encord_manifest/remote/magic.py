@@ -46,12 +46,12 @@ def inflate(data: bytes, limit: int = SNIFF_BYTES) -> bytes:
 
 
 def looks_binary(head: bytes) -> bool:
-    """Binary data, which no text encoding makes: not UTF-8 and no byte-order mark; control
-    bytes (C0, but tab, line breaks, form feed and escape) at least 1 in 20 (Latin-1,
-    Windows-1252 and the East Asian legacy encodings have none); and not readable as UTF-16 or
-    UTF-32 either (text in those is 95% printable characters, binary data is not: NULs,
-    surrogates, private-use and unassigned code points)."""
-    if not head or head.startswith(_BOMS) or _is_utf8(head):
+    """Binary data, which no text encoding makes: no byte-order mark; control bytes (C0, but
+    tab, line breaks, form feed and escape) at least 1 in 20 (text in UTF-8, Latin-1,
+    Windows-1252 or the East Asian legacy encodings has next to none); and not readable as
+    UTF-16 or UTF-32 either (text in those, whose NULs are the control bytes, is 95% printable
+    characters; binary data is not: NULs, controls, surrogates, private-use code points)."""
+    if not head or head.startswith(_BOMS):
         return False
     controls = sum(1 for byte in head if byte in _CONTROLS)
     if controls * 20 < len(head):
@@ -114,13 +114,14 @@ def _id3(head: bytes) -> bool:
 
 
 def _mpeg_audio_frame(head: bytes) -> bool:
-    """An MPEG audio frame header: 11 sync bits, then no reserved version, layer, bitrate or
-    sample rate (ADTS AAC has layer 0 and is not taken for an MP3)."""
+    """An MPEG audio frame header of layer III or II: 11 sync bits, then no reserved version,
+    bitrate or sample rate. Layer I is left out: its FF FE is UTF-16's byte-order mark (and
+    ADTS AAC, layer 0, is not taken for an MP3 either)."""
     if len(head) < 4 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
         return False
     version, layer = (head[1] >> 3) & 3, (head[1] >> 1) & 3
     bitrate, rate = head[2] >> 4, (head[2] >> 2) & 3
-    return version != 1 and layer != 0 and bitrate != 15 and rate != 3
+    return version != 1 and layer in (1, 2) and bitrate != 15 and rate != 3
 
 
 def _ac3(head: bytes) -> bool:
