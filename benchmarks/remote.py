@@ -8,6 +8,10 @@ before each answer; `encord-manifest lint --remote` (in-process, the real fetche
 pool) against the bound `jobs / delay` requests per second. The ratio is reported, not just the
 seconds, because machines differ.
 
+Cost per object: requests and body bytes per URL (the fetcher's counters), for the images of
+the throughput runs, and per data type for a mixed manifest (images, a sequence's frames,
+videos, DICOM files), so that a change in what is read shows as a change in these numbers.
+
 DICOM: pydicom's sample files (and a 20 MB CT, and an enhanced multi-frame object with a
 540 KB header) served from the same server; bytes read per file against the size of its
 header (the offset where parsing stopped), and against the file size.
@@ -33,6 +37,7 @@ from tests.dicom_files import derived, enhanced, sample, sample_names
 from tests.object_server import object_server
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 1000
+MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 12
 
 
 def _serve(urls: int, delay: float, ready: Any, stop: Any) -> None:
@@ -64,11 +69,69 @@ def throughput(urls: int, delay: float, jobs: int) -> None:
         process.join(timeout=10)
     bound = jobs / delay
     rate = urls / elapsed
+    requests = sum(fetcher.counters.requests.values())
     print(
         f"| {urls:,} URLs | {delay * 1000:.0f} ms | {jobs} | {elapsed:.2f} s | {rate:,.0f}/s "
-        f"| {bound:,.0f}/s | {rate / bound:.0%} | {cpu / urls * 1000:.2f} ms |"
+        f"| {bound:,.0f}/s | {rate / bound:.0%} | {cpu / urls * 1000:.2f} ms "
+        f"| {requests / urls:.2f} {_methods(fetcher)} | {fetcher.counters.body_bytes / urls:,.0f} |"
         + (f" {len(findings)} findings |" if findings else " |")
     )
+
+
+def _methods(fetcher: Fetcher) -> str:
+    return "(" + ", ".join(f"{m} {n:,}" for m, n in sorted(fetcher.counters.requests.items())) + ")"
+
+
+def _image(width: int, height: int) -> bytes:
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (width, height)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def per_type() -> None:
+    """Requests and body bytes per object, per data type, of a mixed manifest."""
+    with object_server() as server:
+        frame, video = _image(640, 480), MP4 + b"\x00" * 1_000_000
+        data: dict[str, list[dict[str, Any]]] = {
+            "images": [
+                {"objectUrl": server.put(f"/m/{i}.jpg", frame, "image/jpeg")} for i in range(50)
+            ],
+            "image_groups": [
+                {
+                    "title": "walk",
+                    **{
+                        f"objectUrl_{i}": server.put(f"/m/walk/{i}.jpg", frame, "image/jpeg")
+                        for i in range(50)
+                    },
+                }
+            ],
+            "videos": [
+                {"objectUrl": server.put(f"/m/{i}.mp4", video, "video/mp4")} for i in range(50)
+            ],
+            "dicom_series": [
+                {
+                    "title": "ct",
+                    **{
+                        f"objectUrl_{i}": server.put(
+                            f"/m/{i}.dcm", derived("CT_small.dcm", SOPInstanceUID=f"1.2.{i}")
+                        )
+                        for i in range(50)
+                    },
+                }
+            ],
+        }
+        settings = FetchSettings(allow_private_hosts=True)
+        for key, entries in data.items():
+            fetcher = Fetcher(settings)
+            check({key: entries}, RemoteSettings(fetch=settings), fetcher)
+            count = 50
+            requests = sum(fetcher.counters.requests.values())
+            print(
+                f"{key}: {requests / count:.2f} requests per object {_methods(fetcher)}, "
+                f"{fetcher.counters.body_bytes / count:,.0f} body bytes per object"
+            )
 
 
 def cached_rerun(urls: int, jobs: int) -> None:
@@ -108,8 +171,13 @@ def cached_rerun(urls: int, jobs: int) -> None:
                     fetcher.counters.body_bytes,
                 )
             )
+    objects = urls + 20
     for label, (seconds, requests, body) in zip(("first", "second"), runs, strict=True):
-        print(f"cache, {label} run: {seconds:.2f} s, requests {requests}, body bytes {body:,}")
+        print(
+            f"cache, {label} run: {seconds:.2f} s, requests {requests}, body bytes {body:,} "
+            f"({sum(requests.values()) / objects:.2f} requests, {body / objects:,.0f} body "
+            "bytes per object)"
+        )
 
 
 def dicom_bytes() -> None:
@@ -171,12 +239,14 @@ def main() -> None:
     )
     args = parser.parse_args()
     print(
-        "| URLs | delay | jobs | wall | rate | bound (jobs/delay) | of bound | checker CPU per URL | |"
+        "| URLs | delay | jobs | wall | rate | bound (jobs/delay) | of bound | checker CPU per URL "
+        "| requests per URL | body bytes per URL | |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for _ in range(args.repeat):
         throughput(args.urls, args.delay, args.jobs)
     cached_rerun(args.urls, args.jobs)
+    per_type()
     dicom_bytes()
 
 

@@ -1,14 +1,16 @@
 """A real HTTP object server on 127.0.0.1 for the remote checks: Range support and faults.
 
 Objects are registered by path with their bytes and headers; faults are switched per path:
-HEAD refused (405, or 403 as S3 answers a pre-signed GET URL), Range ignored, N answers of a
-status before the real one (500, 429 with Retry-After), a dropped connection, a slow answer,
-redirects (and loops). Every request is logged (method, path, Range header, body bytes sent),
-so tests can say what was read.
+HEAD refused (405, or 403 as S3 answers a pre-signed GET URL), GET refused (405, 501), Range
+ignored, an empty object's 416 with or without Content-Range, a gzip-encoded answer, N answers
+of a status before the real one (500, 429 with Retry-After), a dropped connection, a slow
+answer, redirects (and loops). Every request is logged (method, path, Range header, body bytes
+planned, status), so tests can say what was read.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import re
 import threading
@@ -28,9 +30,11 @@ _RANGE = re.compile(r"bytes=(\d+)-(\d*)")
 class StoredObject:
     body: bytes
     content_type: str = "application/octet-stream"
-    #: "head-405", "head-403", "ignore-range", "drop", "slow:SECONDS", "status:CODE:TIMES",
-    #: "retry-after:SECONDS:TIMES", "redirect:PATH", "drip:SECONDS" (the answer's bytes one at
-    #: a time, SECONDS apart, headers included)
+    #: "head-405", "head-403", "get-405", "get-501", "ignore-range", "drop", "slow:SECONDS",
+    #: "status:CODE:TIMES", "retry-after:SECONDS:TIMES", "redirect:PATH", "drip:SECONDS" (the
+    #: answer's bytes one at a time, SECONDS apart, headers included), "bare-416" (a 416
+    #: without Content-Range), "gzip" (the whole body gzip-compressed, Content-Encoding: gzip,
+    #: whatever Accept-Encoding and Range say), "no-etag"
     faults: list[str] = field(default_factory=list)
     etag: str | None = None
 
@@ -45,6 +49,8 @@ class LoggedRequest:
     #: security token), so tests can say where credentials went.
     host: str | None = None
     credentials: tuple[str, ...] = ()
+    #: The status answered (None: the connection was dropped, or the answer dripped).
+    status: int | None = None
 
 
 class ObjectServer(LoopbackServer):
@@ -83,6 +89,10 @@ class ObjectServer(LoopbackServer):
 def _handler_for(server: ObjectServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body leave in separate writes: with Nagle's algorithm on, the body
+        # waits for the client's delayed ACK of the headers (40 ms on Linux), a stall that
+        # object stores do not have and that would make every answer with a body look slow.
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:  # quiet
             pass
@@ -118,6 +128,8 @@ def _handler_for(server: ObjectServer) -> type[BaseHTTPRequestHandler]:
                     return self._send(405, b"", "text/plain", head, path, range_header)
                 if name == "head-403" and head:
                     return self._send(403, b"", "application/xml", head, path, range_header)
+                if name in ("get-405", "get-501") and not head:
+                    return self._send(int(name[4:]), b"", "text/plain", head, path, range_header)
                 if name == "drop":
                     server.record(self._logged(path, range_header, 0))
                     self.close_connection = True
@@ -154,20 +166,20 @@ def _handler_for(server: ObjectServer) -> type[BaseHTTPRequestHandler]:
                 return self._send(
                     304, b"", stored.content_type, True, path, range_header, validators
                 )
+            if "gzip" in stored.faults:
+                packed = gzip.compress(body)
+                encoded = {"Content-Encoding": "gzip", **validators}
+                return self._send(
+                    200, packed, stored.content_type, head, path, range_header, encoded
+                )
             match = _RANGE.fullmatch(range_header or "")
             if match and "ignore-range" not in stored.faults:
                 start = int(match.group(1))
                 end = min(int(match.group(2)) if match.group(2) else len(body) - 1, len(body) - 1)
                 if start >= len(body):
-                    return self._send(
-                        416,
-                        b"",
-                        "text/plain",
-                        head,
-                        path,
-                        range_header,
-                        {"Content-Range": f"bytes */{len(body)}"},
-                    )
+                    bare = "bare-416" in stored.faults
+                    unsatisfied = {} if bare else {"Content-Range": f"bytes */{len(body)}"}
+                    return self._send(416, b"", "text/plain", head, path, range_header, unsatisfied)
                 part = body[start : end + 1]
                 return self._send(
                     206,
@@ -193,7 +205,7 @@ def _handler_for(server: ObjectServer) -> type[BaseHTTPRequestHandler]:
             # Logged before the answer goes out: a client that has its answer may look at
             # the log at once (a test asserting which requests were made), and logging after
             # sending lost that race on a loaded machine. The bytes are those planned.
-            server.record(self._logged(path, range_header, 0 if head else len(body)))
+            server.record(self._logged(path, range_header, 0 if head else len(body), status))
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
@@ -208,14 +220,16 @@ def _handler_for(server: ObjectServer) -> type[BaseHTTPRequestHandler]:
                 except (BrokenPipeError, ConnectionResetError):
                     self.close_connection = True
 
-        def _logged(self, path: str, range_header: str | None, sent: int) -> LoggedRequest:
+        def _logged(
+            self, path: str, range_header: str | None, sent: int, status: int | None = None
+        ) -> LoggedRequest:
             carried = tuple(
                 f"{name}: {self.headers[name]}"
                 for name in ("Authorization", "x-amz-security-token", "Proxy-Authorization")
                 if self.headers.get(name)
             )
             return LoggedRequest(
-                self.command, path, range_header, sent, self.headers.get("Host"), carried
+                self.command, path, range_header, sent, self.headers.get("Host"), carried, status
             )
 
         def _drip(self, interval: float, body: bytes, path: str, range_header: str | None) -> None:

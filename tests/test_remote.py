@@ -116,7 +116,9 @@ def test_an_existing_object_of_the_right_type_is_clean(
     url = server.put("/ok/cat.jpg", JPEG, "image/jpeg")
     status, diagnostics = remote_lint(manifest(tmp_path, {"images": [{"objectUrl": url}]}))
     assert (status, diagnostics) == (0, [])
-    assert [r.method for r in server.requests_for("/ok/cat.jpg")] == ["HEAD"]
+    # One ranged GET of the first 4 KiB: existence, size and the bytes, no HEAD.
+    requests = server.requests_for("/ok/cat.jpg")
+    assert [(r.method, r.range, r.sent) for r in requests] == [("GET", "bytes=0-4095", len(JPEG))]
 
 
 def test_missing_object_is_reported_at_its_url(server: ObjectServer, tmp_path: Path) -> None:
@@ -136,13 +138,14 @@ def test_access_denied_to_head_and_get(server: ObjectServer, tmp_path: Path) -> 
     assert found == ["R802"]
 
 
-def test_head_refused_falls_back_to_a_ranged_get_that_also_sniffs(server: ObjectServer) -> None:
+def test_a_presigned_get_url_is_read_with_its_one_get(server: ObjectServer) -> None:
+    # Pre-signed GET URLs refuse HEAD (S3 answers 403): no HEAD is asked, the GET sniffs.
     good = server.put("/presigned/cat.jpg", JPEG, "image/jpeg", "head-403")
     page = server.put("/presigned/dog.jpg", HTML, "image/jpeg", "head-405")
     messages, _ = in_process(server, [good, page])
     assert messages == ["R805 the object is an HTML page, not an image (an error page?)"]
     requests = server.requests_for("/presigned/cat.jpg")
-    assert [(r.method, r.range) for r in requests] == [("HEAD", None), ("GET", "bytes=0-4095")]
+    assert [(r.method, r.range) for r in requests] == [("GET", "bytes=0-4095")]
 
 
 def test_empty_object(server: ObjectServer, tmp_path: Path) -> None:
@@ -193,7 +196,7 @@ def test_server_errors_are_retried_then_reported(server: ObjectServer) -> None:
     broken = server.put("/broken/cat.jpg", JPEG, "image/jpeg", "status:503:99")
     messages, fetcher = in_process(server, [flaky, broken], retries=3)
     assert messages == ["R808 the server answers HTTP 503 after retries"]
-    assert [r.method for r in server.requests_for("/flaky/cat.jpg")] == ["HEAD"] * 3
+    assert [r.method for r in server.requests_for("/flaky/cat.jpg")] == ["GET"] * 3
     assert len(server.requests_for("/broken/cat.jpg")) == 4  # the first try and 3 retries
     assert len(fetcher.sleeps) == 2 + 3  # type: ignore[attr-defined]
 
@@ -243,7 +246,7 @@ def test_requests_go_through_the_proxy_the_environment_names(
         server, ["http://objects.invalid/cat.jpg"], retries=0, allow_hosts=allowed
     )
     assert messages == []
-    assert [r.method for r in server.requests_for("/proxied/cat.jpg")] == ["HEAD"]
+    assert [r.method for r in server.requests_for("/proxied/cat.jpg")] == ["GET"]
     assert server.requests_for("/proxied/cat.jpg")[0].host == "objects.invalid"
     monkeypatch.setenv("NO_PROXY", "objects.invalid")
     messages, _ = in_process(server, ["http://objects.invalid/cat.jpg"], retries=0)
@@ -383,7 +386,8 @@ def test_remote_codes_can_be_ignored(server: ObjectServer, tmp_path: Path) -> No
         (PNG, "png"),
         (MP4, "mp4"),
         (HTML, "html"),
-        (b"<?xml version='1.0'?><Error/>", "xml"),
+        (b"<?xml version='1.0'?><Error/>", "xml-error"),
+        (b"<?xml version='1.0'?><feed/>", "xml"),
         (b"\x00\x00\x00\x1cftypavif", "avif"),
         (b"\x00\x00\x00\x14ftypqt  ", "quicktime"),
         (b"\x1aE\xdf\xa3", "matroska"),
@@ -393,11 +397,12 @@ def test_remote_codes_can_be_ignored(server: ObjectServer, tmp_path: Path) -> No
         (b"RIFF\x00\x00\x00\x00WAVEfmt ", "wav"),
         (b"II*\x00", "tiff"),
         (b"GIF89a", "gif"),
-        (b"fLaC", "flac"),
+        (b"fLaC\x00\x00\x00\x22", "flac"),
         (b'  {"error": 1}', "json"),
         (b"\x5c\x01\x00\x00" + b"\x00" * 340 + b"n+1\x00", "nifti"),
         (b"\x1f\x8b\x08", "gzip"),
-        (b"plain words", None),
+        (b"plain words", "text"),
+        (b"\x01\x02binary", None),
         (b"", None),
     ],
 )

@@ -72,8 +72,9 @@ def test_a_second_run_revalidates_and_reads_no_body(server: ObjectServer, tmp_pa
     assert any(r.method == "GET" for r in server.log)
     server.log.clear()
     assert lint(path) == first
-    assert server.log and all(r.method == "HEAD" for r in server.log)
-    assert sum(r.sent for r in server.log) == 0
+    # The same first requests, now conditional: each answered 304, without a body.
+    assert server.log and all((r.method, r.status) == ("GET", 304) for r in server.log)
+    assert len(server.log) == 4 and sum(r.sent for r in server.log) == 0
 
 
 def test_a_changed_object_is_checked_again(server: ObjectServer, tmp_path: Path) -> None:
@@ -82,7 +83,8 @@ def test_a_changed_object_is_checked_again(server: ObjectServer, tmp_path: Path)
     server.objects["/c/w1.jpg"].body = jpeg(64, 48)  # same size as the first frame now
     server.log.clear()
     assert "R817" not in lint(path)
-    assert [r.method for r in server.requests_for("/c/w1.jpg")] == ["HEAD", "GET"]
+    # The conditional GET answers with the new bytes, which are judged at once.
+    assert [(r.method, r.status) for r in server.requests_for("/c/w1.jpg")] == [("GET", 206)]
 
 
 def test_no_cache_reads_everything_and_writes_nothing(
@@ -103,7 +105,10 @@ def test_answers_about_access_are_asked_again(server: ObjectServer, tmp_path: Pa
     path.write_text(json.dumps({"images": [{"objectUrl": server.url("/c/missing.jpg")}]}))
     assert "R801" in lint(path)
     assert "R801" in lint(path)
-    assert [r.method for r in server.requests_for("/c/missing.jpg")] == ["HEAD", "HEAD"]
+    assert [(r.method, r.status) for r in server.requests_for("/c/missing.jpg")] == [
+        ("GET", 404),
+        ("GET", 404),
+    ]
 
 
 def test_the_limit_applies_to_cached_sizes(server: ObjectServer, tmp_path: Path) -> None:
@@ -112,7 +117,7 @@ def test_the_limit_applies_to_cached_sizes(server: ObjectServer, tmp_path: Path)
     (tmp_path / "encord-manifest.toml").write_text("max-object-mb = 0.001\n")
     server.log.clear()
     assert "R807" in lint(path)
-    assert all(r.method == "HEAD" for r in server.log)
+    assert all(r.status == 304 for r in server.log)
 
 
 def test_no_secret_is_stored_and_a_damaged_entry_is_ignored(
@@ -196,9 +201,9 @@ def test_the_cache_holds_no_patient_data_and_the_series_rules_still_work(
     # instance (R814): each judged from values that the cache must keep comparable.
     assert all(code in first for code in ("R810", "R812", "R813", "R814")), first
     server.log.clear()
-    # A second run: only conditional HEADs, and the same findings from what was kept.
+    # A second run: only conditional GETs answered 304, and the same findings from what was kept.
     assert lint(path) == first
-    assert server.log and all(r.method == "HEAD" for r in server.log)
+    assert server.log and all(r.status == 304 and r.sent == 0 for r in server.log)
     entries = list(_own_cache_directory.rglob("*.json"))
     assert len(entries) == 3
     for entry in entries:
@@ -213,7 +218,7 @@ def test_cache_files_are_private_and_open_directories_are_tightened(
 ) -> None:
     if os.name == "nt":
         pytest.skip("POSIX modes")
-    version = _own_cache_directory / "remote-v2"
+    version = _own_cache_directory / "remote-v3"
     version.mkdir(mode=0o755)
     os.chmod(version, 0o755)  # as a cache made before this release would be
     old = _own_cache_directory / "remote-v1" / "ab"

@@ -123,6 +123,7 @@ def moto() -> Iterator[Moto]:
             Body=b"<!DOCTYPE html><html></html>",
             ContentType="image/jpeg",
         )
+        s3.put_object(Bucket="media", Key="empty.jpg", Body=b"", ContentType="image/jpeg")
         s3.put_object(Bucket="media", Key="ct/0.dcm", Body=sample("CT_small.dcm"))
         s3.put_object(Bucket="media", Key="ct/1.dcm", Body=sample("MR_small.dcm"))
         yield Moto(f"127.0.0.1:{port}", credentials)
@@ -171,6 +172,33 @@ def test_signed_reads_also_sniff(moto: Moto) -> None:
     fetcher, _ = moto.fetch(moto.credentials)
     answer = fetcher.read_prefix(f"{VIRTUAL}/page.jpg", 0, 4096)
     assert answer.status == 206 and answer.body.startswith(b"<!DOCTYPE html>")
+
+
+def test_every_object_is_read_with_one_signed_ranged_get(moto: Moto, tmp_path: Path) -> None:
+    from encord_manifest.remote.cache import ResultCache
+
+    names = ("cat.jpg", "page.jpg", "empty.jpg")
+    data = {"images": [{"objectUrl": f"{VIRTUAL}/{name}"} for name in names]}
+    cache = ResultCache(tmp_path)
+    runs = []
+    for _ in range(2):
+        fetcher, settings = moto.fetch(moto.credentials)
+        found = check(data, RemoteSettings(fetch=settings, cache=cache), fetcher)
+        runs.append(([(f.code, f.message) for f in found], fetcher.counters))
+    (first, cold), (second, warm) = runs
+    assert (
+        first
+        == second
+        == [
+            ("R805", "the object is an HTML page, not an image (an error page?)"),
+            ("R803", "the object is empty (0 bytes)"),
+        ]
+    )
+    # One signed GET per object (Range signed with it); the second run's carry If-None-Match,
+    # also signed, and moto answers 304 without a body.
+    assert cold.requests == warm.requests == {"GET": 3}
+    assert cold.body_bytes == len(JPEG) + len(b"<!DOCTYPE html><html></html>")
+    assert warm.body_bytes == 0
 
 
 # -- signing and credentials, without a server -------------------------------------------------

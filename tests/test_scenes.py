@@ -127,8 +127,10 @@ def test_the_title_and_the_scene_are_required() -> None:
 
 
 def test_system_fields_of_a_scene_are_reported_as_for_every_entry() -> None:
-    text = manifest({"lidar": timed(0)}, externalFileType="SCENE")
+    text = manifest({"lidar": timed(0)}, placeholderItemUuid="7b0c5c1e-0000-4000-8000-000000000000")
     assert codes(text) == ["S106"]
+    # externalFileType marks the SDK's typed form (S110), which --fix converts whole.
+    assert codes(manifest({"lidar": timed(0)}, externalFileType="SCENE")) == ["S110"]
 
 
 # --- P901-P903, P906, P908, P909: the schema -------------------------------------------------

@@ -154,7 +154,7 @@ def lint(
         bool,
         typer.Option(
             "--remote",
-            help="Also read the objects: existence, access, size, type (HEAD and Range reads).",
+            help="Also read the objects: existence, access, size, type (a ranged GET of 4 KiB each).",
             rich_help_panel="Remote checks",
         ),
     ] = False,

@@ -12,6 +12,9 @@ Pointer = tuple[str | int, ...]
 #: What a finding is about: the key of the pointer's last step, or the value there.
 Target = Literal["key", "value"]
 
+#: What a change edits: a finding's targets, or the whole document.
+ChangeTarget = Literal["key", "value", "document"]
+
 
 class Severity(str, enum.Enum):
     ERROR = "error"
@@ -29,11 +32,13 @@ class Change:
 
     ``target`` "key": rename the key at ``pointer`` to ``text``. ``target`` "value": replace
     the value at ``pointer`` with the string ``text``, or remove that list element when
-    ``text`` is None.
+    ``text`` is None. ``target`` "document" (``pointer`` is ``()``): replace the whole text
+    with ``text``, a manifest as ``convert`` writes it; for a conversion that no edit of a
+    few characters can make (``typed_items``).
     """
 
     pointer: Pointer
-    target: Target
+    target: ChangeTarget
     text: str | None
 
 

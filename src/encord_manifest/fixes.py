@@ -7,9 +7,10 @@ here those become edits of exactly the characters concerned, so everything else 
 Fixes are applied in passes, as ruff does: in each pass the file is linted, every fix whose
 edits do not touch another fix's region is applied at once, and the result is linted again,
 until nothing is left to fix. A fix's region is what it may affect: the string it replaces,
-the element it removes, or, for a key rename, the whole object holding the key (two renames
-in one object could otherwise pick the same new name). A pass that would make the file
-unreadable, or add a duplicate key, is thrown away and fixing stops: a fix may leave
+the element it removes, for a key rename the whole object holding the key (two renames in one
+object could otherwise pick the same new name), and for the one fix that rewrites the whole
+document (S110, converting the SDK's typed form) the whole text. A pass that would make the
+file unreadable, or add a duplicate key, is thrown away and fixing stops: a fix may leave
 problems unfixed, never create them.
 
 In a CSV manifest the fixes that change a string (a URL) are made in its cell, quoted as
@@ -170,6 +171,8 @@ def _plan(document: Document, result: FileResult) -> list[PlannedFix]:
 
 def _requests(change: Change) -> list[Request]:
     pointer = change.pointer
+    if change.target == "document":
+        return []
     if change.target == "key":
         return [(pointer, "key"), (pointer[:-1], "value")]
     if change.text is None:
@@ -190,6 +193,9 @@ def _edit(
 ) -> tuple[Edit, tuple[int, int]] | None:
     """The edit for one change and the region it claims; None when a place is not found."""
     pointer = change.pointer
+    if change.target == "document":
+        # The whole text: no other fix of the pass may touch it (they wait for the next).
+        return (Edit(0, len(text), change.text), (0, len(text))) if change.text else None
     if change.target == "key":
         key, parent = places.get((pointer, "key")), places.get((pointer[:-1], "value"))
         if key is None or parent is None or change.text is None:

@@ -164,13 +164,18 @@ def lint_document(
 ) -> FileResult:
     findings = list(document.findings)
     if document.data is not None:
+        from encord_manifest.rules import dialect
         from encord_manifest.schema import validate
 
         with collector_paused():
-            findings.extend(validate(document.data))
+            checked = validate(document.data)
             view = ManifestView(document.data, document.size, document.rows_dropped)
             for check in family_checks():
-                findings.extend(check(view, settings))
+                checked.extend(check(view, settings))
+            if dialect.SDK_TYPED_FORM not in settings.disabled:
+                # One finding for a file in the SDK's typed form instead of its many.
+                checked = dialect.recognise(document.data, checked, document.findings)
+            findings.extend(checked)
         for extra_check in extra:
             findings.extend(extra_check(document.data))
     if settings.disabled:

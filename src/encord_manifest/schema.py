@@ -466,6 +466,14 @@ def _value_message(error: Any, path: Pointer) -> str:
         return f"{name} must be greater than {expected}, not {value!r}"
     if keyword == "minimum":
         return f"{name} must be at least {expected}, not {value!r}"
+    if keyword == "maximum":
+        # The schema's maxima are the largest numbers Encord's SDK model reads (2^63-1, the
+        # largest double): name the bound as what it means, not as its digits.
+        bound = "2^63-1" if isinstance(expected, int) else "the largest double"
+        # The JSON reader turns a number beyond a double (1e400) into infinity: "not inf"
+        # would name a value the file does not contain.
+        shown = "a number beyond it" if value == float("inf") else repr(value)
+        return f"{name} must be at most {bound} ({expected}), not {shown}"
     if keyword == "minLength":
         return f"{name} must not be empty"
     if keyword == "pattern":

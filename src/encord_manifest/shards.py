@@ -48,6 +48,7 @@ from typing import Any, BinaryIO
 from encord_manifest import spec
 from encord_manifest.diagnostics import Finding
 from encord_manifest.rules import family_checks
+from encord_manifest.rules.dialect import ignorable
 from encord_manifest.rules.metadata import client_metadata_kinds
 from encord_manifest.rules.urls import URL_HASHES
 from encord_manifest.rules.view import ManifestView
@@ -333,9 +334,10 @@ class Part:
             partial(validate, self.data),
         ]
         checks += [partial(check, self.view, self.settings) for check in family_checks("entries")]
+        ignored = ignorable(self.settings.disabled)
         for run in checks:
             for finding in run():
-                if finding.code not in self.settings.disabled:
+                if finding.code not in ignored:
                     raise NotSplit("a part has findings")
             between()
 

@@ -10,11 +10,11 @@ Nothing in an entry names the object or a patient: the file's name and its "key"
 of the URL, and DICOM header values are kept as digests (the UIDs, which are only compared)
 or as "present" (PatientID and the rest, which are only checked for). Files are readable by
 their owner only (0600, in directories 0700); the entries of version 1, which held values and
-URLs in plain text, are deleted.
+URLs in plain text, are deleted, and so are those of version 2 (judged without the bytes).
 
 The directory: ``ENCORD_MANIFEST_CACHE_DIR``, else the platform's cache directory
 (``$XDG_CACHE_HOME`` or ``~/.cache`` on Linux, ``~/Library/Caches`` on macOS,
-``%LOCALAPPDATA%`` on Windows) plus ``encord-manifest/remote-v2``.
+``%LOCALAPPDATA%`` on Windows) plus ``encord-manifest/remote-v3``.
 """
 
 from __future__ import annotations
@@ -31,9 +31,11 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 #: Bumped whenever what an entry means changes: old entries are then simply not found.
-VERSION = "remote-v2"
-#: Versions whose entries must not stay on disk (v1 kept DICOM values and URLs in plain text).
-_PURGED = ("remote-v1",)
+VERSION = "remote-v3"
+#: Versions whose entries are deleted: v1 kept DICOM values and URLs in plain text (they must
+#: not stay on disk); v2 judged most objects by a HEAD, without their bytes (reusing its
+#: verdicts would hide an HTML page saved as an image, and they only take space now).
+_PURGED = ("remote-v1", "remote-v2")
 _DIRECTORY_MODE = 0o700
 _FILE_MODE = 0o600
 

@@ -1,12 +1,22 @@
 """`lint --remote`: probe every distinct URL of a manifest concurrently; findings in manifest order.
 
-Each distinct URL is probed once (a URL listed twice is one object): a HEAD, or a ranged GET of
-its first bytes where HEAD is refused; DICOM files and image-sequence frames are read with a
-ranged GET straight away (their header is what is checked). What the answers say becomes R8xx
-findings at every place the URL is listed, then the per-series and per-sequence rules compare
-the files of each entry. URLs that the offline rules already reject as malformed are not
-probed: the request could only fail for the reason already reported. With a cache, an object
-unchanged since the last run (a conditional HEAD answers 304) is judged from what was learnt.
+Each distinct URL is probed once (a URL listed twice is one object), and every object starts
+with one request: a ranged GET of the bytes its check reads first. For most objects that is
+the first 4 KiB (``SNIFF_BYTES``, ``Range: bytes=0-4095``), which tell at once whether the
+object exists (the status), its size (``Content-Range: bytes 0-4095/TOTAL``, or Content-Length
+where a server ignores Range and answers 200: then only those bytes are read and the
+connection is dropped), whether it is empty (a 416: not even byte 0 exists), and what the file
+is (``sniff``: an HTML page, an XML error document or zero bytes listed as an image is R805).
+DICOM files start with the first read of their header, image-sequence frames with the first
+16 KiB (their size is read too); both read on only as far as their checks need. HEAD is asked
+only where a server refuses GET (405, 501), and then nothing is known of the bytes.
+
+What the answers say becomes R8xx findings at every place the URL is listed, then the
+per-series and per-sequence rules compare the files of each entry. URLs that the offline rules
+already reject as malformed are not probed: the request could only fail for the reason already
+reported. With a cache, the first request carries the conditions of what was learnt
+(If-None-Match, If-Modified-Since): an unchanged object answers 304 without a body and is
+judged from the cache; a changed one answers with its bytes, which are judged at once.
 """
 
 from __future__ import annotations
@@ -23,11 +33,19 @@ from encord_manifest import spec
 from encord_manifest.diagnostics import Finding, Pointer
 from encord_manifest.remote.cache import ResultCache
 from encord_manifest.remote.dicom import FIRST_READ, DicomHeader, read_header
-from encord_manifest.remote.http import Answer, Fetcher, FetchError, FetchSettings
+from encord_manifest.remote.http import GET_REFUSED, Answer, Fetcher, FetchError, FetchSettings
 from encord_manifest.remote.images import READS as IMAGE_READS
 from encord_manifest.remote.images import frame_verdicts, read_size
 from encord_manifest.remote.safety import AddressPolicy
-from encord_manifest.remote.sniff import ACCEPTED, DOCUMENT_KINDS, SNIFF_BYTES, describe, sniff
+from encord_manifest.remote.sniff import (
+    SNIFF_BYTES,
+    contradiction,
+    describe,
+    expected,
+    first_bytes,
+    mismatch,
+    sniff,
+)
 from encord_manifest.rules import remote as rules
 from encord_manifest.rules.scene_walk import scene_files
 from encord_manifest.rules.urls import url_problems
@@ -194,18 +212,22 @@ def _pointer_order(pointer: Pointer) -> tuple[str, ...]:
 
 
 def probe(target: Target, settings: RemoteSettings, fetcher: Fetcher) -> Probe:
-    """One object: from the cache when the server says it is unchanged, else afresh."""
+    """One object: one first request, conditional when the cache knows the object; from the
+    cache when the server says it is unchanged (304, no body), else judged from that answer."""
     cache = settings.cache
-    if cache is not None:
-        entry = cache.load(target.url)
-        if entry is not None and (entry["list_key"], entry["frame"]) == (
-            target.list_key,
-            target.frame,
-        ):
-            reused = _revalidated(target, settings, fetcher, entry)
-            if reused is not None:
-                return reused
-    result = _probe_afresh(target, settings, fetcher)
+    entry = cache.load(target.url) if cache is not None else None
+    if entry is not None and (entry.get("list_key"), entry.get("frame")) != (
+        target.list_key,
+        target.frame,
+    ):
+        entry = None
+    try:
+        answer = _first_answer(target, fetcher, _conditions(entry))
+    except FetchError as error:
+        return Probe(target, [_fetch_error(error)], shared_by=_shared_by(error))
+    if entry is not None and _unchanged(answer, entry):
+        return _from_cache(target, settings, entry)
+    result = _judged(target, settings, fetcher, answer)
     if (
         cache is not None
         and result.validators is not None
@@ -213,6 +235,32 @@ def probe(target: Target, settings: RemoteSettings, fetcher: Fetcher) -> Probe:
     ):
         cache.store(target.url, _entry(result))
     return result
+
+
+def _first_answer(target: Target, fetcher: Fetcher, conditions: dict[str, str]) -> Answer:
+    """The request every object starts with: a ranged GET of what its check reads first (a
+    DICOM header's first read, a frame's header, else the first ``SNIFF_BYTES``: existence,
+    size and what the file is, in one request). HEAD only where GET is refused (405, 501),
+    and not for DICOM files and frames, whose checks need their bytes."""
+    if target.list_key == "dicom_series":
+        stop = FIRST_READ
+    elif target.frame:
+        stop = IMAGE_READS[0]
+    else:
+        stop = SNIFF_BYTES
+    answer = fetcher.read_prefix(target.url, 0, stop, extra=conditions)
+    if answer.status in GET_REFUSED and stop == SNIFF_BYTES:
+        answer = fetcher.request("HEAD", target.url, extra=conditions)
+    return answer
+
+
+def _conditions(entry: dict[str, Any] | None) -> dict[str, str]:
+    conditions: dict[str, str] = {}
+    if entry is not None and entry.get("etag"):
+        conditions["If-None-Match"] = str(entry["etag"])
+    if entry is not None and entry.get("last_modified"):
+        conditions["If-Modified-Since"] = str(entry["last_modified"])
+    return conditions
 
 
 #: Verdicts about the answer rather than the object: asked again every run.
@@ -230,25 +278,10 @@ _NOT_CACHED = frozenset(
 _SIZE_CODES = frozenset({rules.OBJECT_EMPTY, rules.OBJECT_TOO_LARGE})
 
 
-def _probe_afresh(target: Target, settings: RemoteSettings, fetcher: Fetcher) -> Probe:
-    """One object: a HEAD (a ranged GET straight away for DICOM headers and sequence frames)."""
+def _judged(target: Target, settings: RemoteSettings, fetcher: Fetcher, answer: Answer) -> Probe:
+    """One object, from its first answer (and the further reads of DICOM headers and frames)."""
     result = Probe(target, [])
     dicom = target.list_key == "dicom_series"
-    try:
-        if dicom:
-            answer = fetcher.read_prefix(target.url, 0, FIRST_READ)
-        elif target.frame:
-            answer = fetcher.read_prefix(target.url, 0, IMAGE_READS[0])
-        else:
-            answer = fetcher.request("HEAD", target.url)
-            if answer.status in (400, 403, 405, 501):
-                # HEAD refused (a pre-signed GET URL signs only GET): the first bytes
-                # instead, which also show what the file is.
-                answer = fetcher.read_prefix(target.url, 0, SNIFF_BYTES)
-    except FetchError as error:
-        result.verdicts.append(_fetch_error(error))
-        result.shared_by = _shared_by(error)
-        return result
     refusal = _status_verdict(answer)
     if refusal is not None:
         result.verdicts.append(refusal)
@@ -304,20 +337,16 @@ def _entry(result: Probe) -> dict[str, Any]:
     }
 
 
-def _revalidated(
-    target: Target, settings: RemoteSettings, fetcher: Fetcher, entry: dict[str, Any]
-) -> Probe | None:
-    """The cached result when the server says the object is unchanged; None otherwise."""
-    try:
-        answer = fetcher.revalidate(target.url, entry.get("etag"), entry.get("last_modified"))
-    except FetchError:
-        return None
+def _unchanged(answer: Answer, entry: dict[str, Any]) -> bool:
+    """Whether the answer to the conditional request says the cached object is unchanged."""
     etag = entry.get("etag")
-    unchanged = answer.status == 304 or (
+    return answer.status == 304 or (
         200 <= answer.status < 300 and etag is not None and answer.headers.get("etag") == etag
     )
-    if not unchanged:
-        return None
+
+
+def _from_cache(target: Target, settings: RemoteSettings, entry: dict[str, Any]) -> Probe:
+    """The cached result of an unchanged object (the size rules worked out again)."""
     result = Probe(target, list(_size_findings(entry.get("size"), settings)))
     result.verdicts.extend((str(code), str(message)) for code, message in entry["verdicts"])
     result.size = entry.get("size")
@@ -510,16 +539,15 @@ _FILE_NOUN = {
 
 
 def _type_findings(target: Target, answer: Answer) -> Iterator[Verdict]:
+    """R805 when the first bytes show a file the list does not accept, else R806 when the
+    Content-Type names another type (a JPEG served as text/html still troubles browsers)."""
+    wanted = expected(target.list_key, target.url)
+    head = first_bytes(answer.headers, answer.body)
+    kind = contradiction(wanted, head) if wanted is not None else None
+    if wanted is not None and kind is not None:
+        yield rules.OBJECT_TYPE_MISMATCH, mismatch(kind, wanted.noun, len(head))
+        return
     noun = _FILE_NOUN.get(target.list_key, target.list_key)
-    kind = sniff(answer.body) if answer.body else None
-    if kind is not None:
-        if kind not in ACCEPTED.get(target.list_key, frozenset({kind})):
-            what = "an error page?" if kind in DOCUMENT_KINDS else "by its first bytes"
-            yield (
-                rules.OBJECT_TYPE_MISMATCH,
-                f"the object is {describe(kind)}, not {_a(noun)} {noun} ({what})",
-            )
-        return  # the bytes have spoken; the header is secondary
     content_type = answer.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     prefixes = _TYPE_PREFIXES.get(target.list_key)
     if content_type in _GENERIC_TYPES or prefixes is None:

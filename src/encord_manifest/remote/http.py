@@ -22,8 +22,8 @@ URL, then each redirect ``Location``) through the same steps:
    connection is dropped, so a server that ignores Range and sends a 2 GB video costs the bytes
    asked for, not the video.
 
-HEAD is tried first; where HEAD is refused (403/405/501: a pre-signed GET URL signs only GET)
-a ranged GET of the first bytes stands in for it.
+The checks ask with ranged GETs (``read_prefix``), conditional ones where a cache knows the
+object; HEAD only stands in where a server refuses GET (``GET_REFUSED``).
 """
 
 from __future__ import annotations
@@ -56,8 +56,8 @@ from encord_manifest.remote.safety import (
 USER_AGENT = "encord-manifest (lint --remote)"
 _SECONDS = re.compile(r"[0-9]{1,9}")
 _CONTENT_RANGE_TOTAL = re.compile(r"bytes\s+(?:\d+-\d+|\*)/(\d+)")
-#: Answers to HEAD that mean "ask with GET instead" (S3 pre-signed GET URLs answer 403).
-HEAD_REFUSED = frozenset({400, 403, 405, 501})
+#: Answers to GET that mean "this server does not read objects out with GET; try HEAD".
+GET_REFUSED = frozenset({405, 501})
 #: An object's requests, retries and redirects together get this many times --timeout.
 OBJECT_DEADLINE_FACTOR = 3
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -194,30 +194,18 @@ class Fetcher:
     def _policy(self) -> AddressPolicy:
         return getattr(self._local, "policy", None) or self._run_policy
 
-    def head(self, url: str) -> Answer:
-        """HEAD, or a GET of the first byte where HEAD is refused."""
-        answer = self.request("HEAD", url)
-        if answer.status in HEAD_REFUSED:
-            return self.request("GET", url, byte_range=(0, 0), limit=1)
-        return answer
-
-    def revalidate(self, url: str, etag: str | None, last_modified: str | None) -> Answer:
-        """A conditional HEAD (a conditional GET of one byte where HEAD is refused): 304 when
-        the object is unchanged since it was last checked."""
-        conditions = {}
-        if etag:
-            conditions["If-None-Match"] = etag
-        if last_modified:
-            conditions["If-Modified-Since"] = last_modified
-        answer = self.request("HEAD", url, extra=conditions)
-        if answer.status in HEAD_REFUSED:
-            answer = self.request("GET", url, byte_range=(0, 0), limit=1, extra=conditions)
-        return answer
-
-    def read_prefix(self, url: str, start: int, stop: int) -> Answer:
+    def read_prefix(
+        self, url: str, start: int, stop: int, extra: Mapping[str, str] | None = None
+    ) -> Answer:
         """Bytes ``start`` to ``stop - 1`` of the object (fewer at its end). A server that
-        ignores Range sends the whole body from 0: then the prefix up to ``stop`` is read."""
-        return self.request("GET", url, byte_range=(start, stop - 1), limit=stop)
+        ignores Range sends the whole body from 0: then the prefix up to ``stop`` is read.
+        ``extra``: conditions (If-None-Match...), sent and signed with the Range."""
+        answer = self.request("GET", url, byte_range=(start, stop - 1), limit=stop, extra=extra)
+        if answer.status == 416 and start == 0 and answer.size is None:
+            # Not even the first byte exists: the object is empty (said without the
+            # Content-Range "bytes */0" that a server need not send with it).
+            answer.size = 0
+        return answer
 
     def request(
         self,

@@ -1,142 +1,227 @@
-"""What a file is, from its first bytes (magic numbers), and which data types accept it.
+"""What a file is, from its first bytes (magic numbers), and whether that contradicts its list.
 
-Only signatures that are unambiguous in the first few hundred bytes are used; anything else is
-"unknown" and contradicts nothing. Error pages (HTML, XML, JSON) are recognised because a bucket
-or proxy that answers 200 with an error document saved under a media name is the mistake most
-worth catching.
+`lint --remote` reads the first ``SNIFF_BYTES`` of every object (one ranged GET). Two tables
+decide what that shows:
+
+- ``magic._SIGNATURES``: the kinds of file recognised, each by a test of its first bytes, in
+  order (``KINDS`` here says what a reader calls each kind, and its family);
+- ``EXPECTED`` and ``BY_EXTENSION``: which kinds each data type accepts. Lists whose files are
+  of several kinds (a scene's streams: point clouds, camera images, calibration and model
+  files) are judged by the URL's extension (``expected``).
+
+The policy is conservative, because a false R805 is worse than a miss:
+
+- bytes that match no signature contradict nothing (a format not known here is no finding),
+  except that plain text is never an image, video, audio file, PDF, NIfTI volume or binary
+  point cloud (all their formats are binary, and all have signatures);
+- zero bytes (the whole prefix read) are wrong everywhere: a file never written;
+- where a media file or point cloud is listed, an HTML page, an XML or JSON document (error
+  answers saved as the file) and a signature of another known type (a PNG listed as a video)
+  are wrong;
+- text lists (``text``, and ``time_series`` CSV files) accept HTML, XML and JSON, which are text
+  types Encord imports: there only zeros, a known binary signature, or binary data that no
+  text encoding makes (``magic.looks_binary``: UTF-16 text without a byte-order mark, Latin-1
+  and Shift-JIS are text) are wrong;
+- a scene's other files (calibration, models: some are JSON or XML) are wrong only as HTML
+  pages, XML error documents or zeros.
 """
 
 from __future__ import annotations
 
-import struct
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-#: Bytes a sniff needs: the DICOM signature sits at 128, NIfTI's magic at 344.
-SNIFF_BYTES = 4096
+from encord_manifest.remote.magic import SNIFF_BYTES, inflate, looks_binary, sniff
 
-#: What each data type (entry list) accepts, by sniffed kind.
-ACCEPTED: dict[str, frozenset[str]] = {
-    "images": frozenset({"jpeg", "png", "webp", "avif", "bmp", "tiff", "gif"}),
-    "image_groups": frozenset({"jpeg", "png", "webp", "avif", "bmp", "tiff", "gif"}),
-    "videos": frozenset({"mp4", "quicktime", "matroska"}),
-    "audio": frozenset({"mp3", "wav", "flac", "mp4-audio", "mp4"}),
-    "dicom_series": frozenset({"dicom"}),
-    "nifti": frozenset({"nifti", "gzip"}),
-    "pdf": frozenset({"pdf"}),
-    # Any text is text; a binary media file is not.
-    "text": frozenset({"html", "xml", "json", "text"}),
+__all__ = [
+    "BY_EXTENSION",
+    "DOCUMENT_KINDS",
+    "EXPECTED",
+    "KINDS",
+    "SNIFF_BYTES",
+    "Expected",
+    "contradiction",
+    "describe",
+    "expected",
+    "first_bytes",
+    "inflate",
+    "mismatch",
+    "sniff",
+]
+#: Where a PDF reader looks for "%PDF-" (PDF 2.0, annex H: junk before the header is allowed).
+PDF_WINDOW = 1024
+
+
+@dataclass(frozen=True)
+class Kind:
+    description: str
+    #: "image", "video", "audio", "document", "text", "point cloud", "medical", "other".
+    family: str
+
+
+KINDS: dict[str, Kind] = {
+    "jpeg": Kind("a JPEG image", "image"),
+    "png": Kind("a PNG image", "image"),
+    "gif": Kind("a GIF image", "image"),
+    "bmp": Kind("a BMP image", "image"),
+    "tiff": Kind("a TIFF image", "image"),
+    "webp": Kind("a WebP image", "image"),
+    "avif": Kind("an AVIF image", "image"),
+    "heic": Kind("a HEIC image", "image"),
+    "heif": Kind("a HEIF image", "image"),
+    "mp4": Kind("an MP4 video", "video"),
+    "quicktime": Kind("a QuickTime video", "video"),
+    "matroska": Kind("a Matroska/WebM video", "video"),
+    "avi": Kind("an AVI video", "video"),
+    "mp4-audio": Kind("an MP4 audio file", "audio"),
+    "mp3": Kind("an MP3 file", "audio"),
+    "wav": Kind("a WAV file", "audio"),
+    "flac": Kind("a FLAC file", "audio"),
+    "eac3": Kind("a Dolby (E-)AC-3 file", "audio"),
+    "dicom": Kind("a DICOM file", "medical"),
+    "nifti": Kind("a NIfTI file", "medical"),
+    "nifti-gzip": Kind("a gzip-compressed NIfTI file", "medical"),
+    "pdf": Kind("a PDF", "document"),
+    "gzip": Kind("a gzip file", "other"),
+    "zip": Kind("a ZIP archive", "other"),
+    "pcd": Kind("a PCD point cloud", "point cloud"),
+    "ply": Kind("a PLY point cloud", "point cloud"),
+    "las": Kind("a LAS/LAZ point cloud", "point cloud"),
+    "mcap": Kind("an MCAP recording", "point cloud"),
+    "rosbag": Kind("a ROS bag", "point cloud"),
+    "sqlite": Kind("an SQLite database", "point cloud"),
+    "html": Kind("an HTML page", "text"),
+    "xml-error": Kind("an XML error document", "text"),
+    "xml": Kind("an XML document", "text"),
+    "svg": Kind("an SVG image", "image"),
+    "json": Kind("a JSON document", "text"),
+    "text": Kind("plain text", "text"),
+    "zeros": Kind("all zero bytes", "other"),
+    "binary": Kind("binary data", "other"),
 }
 
-#: Kinds that are certainly not media: an error page or document where a file was expected.
-DOCUMENT_KINDS = frozenset({"html", "xml", "json"})
+#: Kinds that suggest an error answer saved as the file (a finding's message says so).
+DOCUMENT_KINDS = frozenset({"html", "xml-error", "xml", "json", "text"})
+#: Kinds wrong in every list, text lists included.
+_NEVER_RIGHT = frozenset({"zeros"})
+#: Wrong in a list that accepts files of any kind (a scene's calibration or model files,
+#: some of which are JSON or XML): pages and error documents.
+_WRONG_ANYWHERE = frozenset({"zeros", "html", "xml-error"})
+_TEXT = frozenset({"html", "xml-error", "xml", "svg", "json", "text", "pcd", "ply"})
 
-_FTYP_BRANDS = {
-    b"avif": "avif",
-    b"avis": "avif",
-    b"heic": "heic",
-    b"mif1": "heic",
-    b"qt  ": "quicktime",
-    b"M4A ": "mp4-audio",
-    b"M4B ": "mp4-audio",
+
+@dataclass(frozen=True)
+class Expected:
+    """What a list wants of a file."""
+
+    noun: str
+    #: The kinds that are right; None: any kind but ``_WRONG_ANYWHERE``.
+    accepted: frozenset[str] | None
+    #: Text is wanted: binary data that is no known kind is wrong too.
+    textual: bool = False
+    #: A marker that also makes the file right when it is found this far in (a PDF's header).
+    marker: tuple[bytes, int] | None = None
+
+
+_IMAGES = frozenset({"jpeg", "png", "webp", "avif", "heif", "bmp", "tiff", "gif"})
+_VIDEOS = frozenset({"mp4", "quicktime", "matroska", "avi"})
+_TEXT_FILE = Expected("text file", _TEXT, textual=True)
+
+#: What each data type (entry list) accepts.
+EXPECTED: dict[str, Expected] = {
+    "images": Expected("image", _IMAGES),
+    "image_groups": Expected("image", _IMAGES),
+    "videos": Expected("video", _VIDEOS),
+    "audio": Expected("audio file", frozenset({"mp3", "wav", "flac", "mp4-audio", "mp4", "eac3"})),
+    "dicom_series": Expected("DICOM file", frozenset({"dicom"})),
+    "nifti": Expected("NIfTI volume", frozenset({"nifti", "nifti-gzip", "gzip"})),
+    "pdf": Expected("PDF document", frozenset({"pdf"}), marker=(b"%PDF-", PDF_WINDOW)),
+    "text": _TEXT_FILE,
+    # Time series are CSV files: text, judged as text.
+    "time_series": _TEXT_FILE,
+}
+
+#: Lists judged by the URL's extension (their files are of several kinds), with what a file of
+#: no extension below must not be.
+_BY_EXTENSION_LISTS: dict[str, Expected] = {"scenes": Expected("scene file", None)}
+
+#: What a URL's extension says its file must be, in lists judged by extension. Point clouds:
+#: the extensions of Encord's point-cloud import; ASCII PCD and PLY are text as well.
+BY_EXTENSION: dict[str, Expected] = {
+    ".pcd": Expected("PCD point cloud", frozenset({"pcd", "text"})),
+    ".ply": Expected("PLY point cloud", frozenset({"ply", "text"})),
+    ".las": Expected("LAS point cloud", frozenset({"las"})),
+    ".laz": Expected("LAZ point cloud", frozenset({"las"})),
+    ".mcap": Expected("MCAP recording", frozenset({"mcap"})),
+    ".bag": Expected("ROS bag", frozenset({"rosbag"})),
+    ".db3": Expected("ROS 2 bag", frozenset({"sqlite"})),
+    ".csv": _TEXT_FILE,
+    **{ext: EXPECTED["images"] for ext in (".jpg", ".jpeg", ".png", ".webp", ".avif", ".bmp")},
+    **{ext: EXPECTED["images"] for ext in (".tif", ".tiff")},
+    **{ext: EXPECTED["videos"] for ext in (".mp4", ".mov", ".webm", ".mkv")},
 }
 
 
-def sniff(head: bytes) -> str | None:
-    """The kind of file whose first bytes are ``head``; None when they do not say."""
+def expected(list_key: str, url: str) -> Expected | None:
+    """What a file listed in ``list_key`` at ``url`` must be; None: nothing is known."""
+    if list_key in _BY_EXTENSION_LISTS:
+        path = urlsplit(url).path.lower()
+        extension = "." + path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
+        return BY_EXTENSION.get(extension, _BY_EXTENSION_LISTS[list_key])
+    return EXPECTED.get(list_key)
+
+
+def contradiction(wanted: Expected, head: bytes) -> str | None:
+    """The kind ``head`` shows when that is not what ``wanted`` accepts; None when the bytes
+    agree or do not tell."""
     if not head:
         return None
-    for signature, kind in _SIGNATURES:
-        if head.startswith(signature):
-            return kind
-    if head[4:8] == b"ftyp":
-        return _FTYP_BRANDS.get(head[8:12], "mp4")
-    if head[:4] == b"RIFF" and head[8:12] in (b"WEBP", b"WAVE"):
-        return "webp" if head[8:12] == b"WEBP" else "wav"
-    if len(head) >= 132 and head[128:132] == b"DICM":
-        return "dicom"
-    if _looks_like_nifti(head):
-        return "nifti"
-    if _looks_like_dicom_without_preamble(head):
-        return "dicom"
-    if head[:2] == b"\xff\xfb" or head[:2] == b"\xff\xf3" or head[:2] == b"\xff\xf2":
-        return "mp3"
-    return _text_kind(head)
-
-
-_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"\xff\xd8\xff", "jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"GIF87a", "gif"),
-    (b"GIF89a", "gif"),
-    (b"BM", "bmp"),
-    (b"II*\x00", "tiff"),
-    (b"MM\x00*", "tiff"),
-    (b"\x1a\x45\xdf\xa3", "matroska"),  # also WebM
-    (b"%PDF-", "pdf"),
-    (b"\x1f\x8b", "gzip"),
-    (b"ID3", "mp3"),
-    (b"fLaC", "flac"),
-    (b"\xef\xbb\xbf", "text"),
-)
-
-
-def _looks_like_nifti(head: bytes) -> bool:
-    if len(head) < 348:
-        return False
-    size_le, size_be = struct.unpack("<i", head[:4])[0], struct.unpack(">i", head[:4])[0]
-    return 348 in (size_le, size_be) and head[344:348] in (b"n+1\x00", b"ni1\x00")
-
-
-def _looks_like_dicom_without_preamble(head: bytes) -> bool:
-    """A first element in group 0002 or 0008 with a plausible explicit VR or length."""
-    if len(head) < 8:
-        return False
-    group = struct.unpack("<H", head[:2])[0]
-    if group not in (0x0002, 0x0008):
-        return False
-    vr = head[4:6]
-    if vr.isalpha() and vr.isupper():
-        return True
-    length: int = struct.unpack("<I", head[4:8])[0]  # implicit VR little endian
-    return 0 < length < 1024
-
-
-def _text_kind(head: bytes) -> str | None:
-    sample = head[:512].lstrip(b" \t\r\n")
-    lowered = sample[:64].lower()
-    if lowered.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
-        return "html"
-    if lowered.startswith(b"<?xml") or lowered.startswith(b"<error"):
-        return "xml"
-    if sample[:1] in (b"{", b"["):
-        return "json"
-    return None
+    if wanted.marker is not None and wanted.marker[0] in head[: wanted.marker[1]]:
+        return None
+    kind = sniff(head)
+    if kind is None:
+        return "binary" if wanted.textual and looks_binary(head) else None
+    if kind in _NEVER_RIGHT:
+        return kind
+    if wanted.accepted is None:
+        return kind if kind in _WRONG_ANYWHERE else None
+    return None if kind in wanted.accepted else kind
 
 
 def describe(kind: str) -> str:
     """A reader's name for a kind."""
-    names = {
-        "html": "an HTML page",
-        "xml": "an XML document",
-        "json": "a JSON document",
-        "jpeg": "a JPEG image",
-        "png": "a PNG image",
-        "gif": "a GIF image",
-        "bmp": "a BMP image",
-        "tiff": "a TIFF image",
-        "webp": "a WebP image",
-        "avif": "an AVIF image",
-        "heic": "a HEIC image",
-        "mp4": "an MP4 video",
-        "quicktime": "a QuickTime video",
-        "matroska": "a Matroska/WebM video",
-        "mp4-audio": "an MP4 audio file",
-        "mp3": "an MP3 file",
-        "wav": "a WAV file",
-        "flac": "a FLAC file",
-        "dicom": "a DICOM file",
-        "nifti": "a NIfTI file",
-        "gzip": "a gzip file",
-        "pdf": "a PDF",
-        "text": "text",
-    }
-    return names.get(kind, kind)
+    known = KINDS.get(kind)
+    return known.description if known else kind
+
+
+def family(kind: str) -> str:
+    known = KINDS.get(kind)
+    return known.family if known else "other"
+
+
+def first_bytes(headers: Mapping[str, str], body: bytes) -> bytes:
+    """The first bytes of the object itself: a body the server compressed on the way
+    (Content-Encoding, although identity was asked for) is inflated, at most ``SNIFF_BYTES``
+    of it; one in another encoding (br, zstd) says nothing."""
+    encoding = headers.get("content-encoding", "").strip().lower()
+    if encoding in ("", "identity"):
+        return body
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        return inflate(body)
+    return b""
+
+
+def mismatch(kind: str, noun: str, read: int) -> str:
+    """R805's message: the object is ``kind`` (of which ``read`` bytes were read), not a
+    ``noun``."""
+    what, a = describe(kind), "an" if noun[:1].lower() in "aeiou" else "a"
+    if kind == "zeros":
+        return (
+            f"the object is {what} (all {read:,} read), not {a} {noun} "
+            "(a file whose data was never written?)"
+        )
+    if family(kind) == noun:
+        return f"the object is {what}, a format Encord does not import as {a} {noun}"
+    why = "an error page?" if kind in DOCUMENT_KINDS else "by its first bytes"
+    return f"the object is {what}, not {a} {noun} ({why})"

@@ -71,6 +71,7 @@ _FAMILY_MODULES = (
     "time_series",
     "limits",
     "remote",
+    "dialect",
 )
 
 

@@ -1,7 +1,8 @@
 """R: what the objects behind the URLs say (`lint --remote`, spec sections 3, 5 and 6).
 
 These rules are checked only with `--remote`, by ``encord_manifest.remote.check``, which reads
-each object's headers (and, where a ranged read is made anyway, its first bytes). Their
+each object's headers and first bytes with one ranged GET (a DICOM header and a sequence
+frame's size further, as far as needed). Their
 examples describe an object's state rather than a manifest, so the test suite runs them
 against a real HTTP server instead of through the offline linter.
 """
@@ -47,8 +48,8 @@ OBJECT_NOT_FOUND = _remote(
         The server says there is no object at this URL: a typo in the key, a file not yet
         uploaded, or one deleted since. The import would fail this file.
     """,
-    "HEAD answers 404",
-    "HEAD answers 200 with a length",
+    "the object's URL answers 404",
+    "the object's URL answers 206 with Content-Range: bytes 0-4095/48213",
 )
 
 OBJECT_ACCESS_DENIED = _remote(
@@ -63,8 +64,8 @@ OBJECT_ACCESS_DENIED = _remote(
         OBS also answer 403 instead of 404 for a missing key when listing the bucket is not
         allowed: the key may simply not exist.
     """,
-    "HEAD and a ranged GET answer 403",
-    "HEAD answers 200",
+    "a ranged GET answers 403",
+    "a ranged GET answers 206",
 )
 
 OBJECT_EMPTY = _remote(
@@ -75,8 +76,8 @@ OBJECT_EMPTY = _remote(
     """
         A zero-byte object is no image, video or scan: usually an upload that failed half-way.
     """,
-    "HEAD answers 200 with Content-Length: 0",
-    "HEAD answers 200 with Content-Length: 48213",
+    "a ranged GET answers 416 (not even byte 0 exists), or 200 with Content-Length: 0",
+    "a ranged GET answers 206 with Content-Range: bytes 0-4095/48213",
 )
 
 OBJECT_REDIRECTS = _remote(
@@ -98,11 +99,12 @@ OBJECT_TYPE_MISMATCH = _remote(
     Severity.ERROR,
     "The object's bytes are not of the data type it is listed as",
     """
-        The first bytes of the object show another kind of file than the list it is in: an HTML
-        error page or XML error document saved under a media name, a video listed as an image, a
-        JPEG listed as DICOM. The import fails it ("Expected a video, got a file of type ...").
-        Read only where a ranged read is made anyway (HEAD refused, DICOM headers, sequence
-        frames).
+        The first bytes of the object (its first 4 KiB, read with the one request every object
+        gets) show another kind of file than the list it is in: an HTML login or error page, an
+        XML error document (S3, GCS, OBS, Azure) or JSON saved under a media name, a file of
+        nothing but zero bytes, a video listed as an image, a JPEG listed as DICOM, a PNG as a
+        point cloud. The import fails it ("Expected a video, got a file of type ..."). Text lists
+        accept HTML, XML and JSON; bytes of a format not known here are no finding.
     """,
     "the first bytes are '<!DOCTYPE html>'",
     "the first bytes are FF D8 FF (a JPEG)",
@@ -119,8 +121,8 @@ OBJECT_CONTENT_TYPE_MISMATCH = _remote(
         are accepted. A wrong type can make browsers and the Encord viewer refuse the file; set
         the object's content type when uploading.
     """,
-    "HEAD answers Content-Type: text/html",
-    "HEAD answers Content-Type: image/jpeg",
+    "the server answers Content-Type: text/html",
+    "the server answers Content-Type: image/jpeg",
 )
 
 OBJECT_TOO_LARGE = _remote(
