@@ -4,6 +4,7 @@ constants, docs/rules.md is the registry's own output, and every relative link r
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def test_severities_in_the_reference_tables_are_the_registry_s() -> None:
     checked = 0
     for line in FORMAT.read_text(encoding="utf-8").splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        for here, after in zip(cells, cells[1:]):
+        for here, after in itertools.pairwise(cells):
             match = re.fullmatch(r"`([A-Z]\d{3})`", here)
             if match:
                 severity = rules[match.group(1)].severity.value
@@ -127,7 +128,9 @@ def test_relative_links_resolve_inside_the_repository(document: str) -> None:
             continue
         file_part, _, anchor = target.partition("#")
         resolved = (path.parent / file_part).resolve() if file_part else path
-        assert resolved.is_relative_to(ROOT.resolve()), f"{document}: {target} leaves the repository"
+        assert resolved.is_relative_to(ROOT.resolve()), (
+            f"{document}: {target} leaves the repository"
+        )
         assert resolved.exists(), f"{document}: {target} does not exist"
         if anchor and resolved.suffix == ".md":
             assert anchor in _anchors(resolved), f"{document}: no heading for #{anchor}"
