@@ -585,12 +585,12 @@ def rules(
     from encord_manifest.rules_doc import explain, rule_table, rules_json, rules_markdown
 
     if code is None:
-        listing = {
-            RulesFormat.TEXT: rule_table,
-            RulesFormat.JSON: lambda: rules_json(None),
-            RulesFormat.MARKDOWN: rules_markdown,
-        }
-        sys.stdout.write(listing[output_format]())
+        if output_format is RulesFormat.JSON:
+            sys.stdout.write(rules_json(None))
+        elif output_format is RulesFormat.MARKDOWN:
+            sys.stdout.write(rules_markdown())
+        else:
+            sys.stdout.write(rule_table())
         return
     from encord_manifest.rules import all_rules
 
