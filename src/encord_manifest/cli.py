@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 import typer
 
 from encord_manifest import __version__
-from encord_manifest.cli_choices import InputFormat, TextOrJson
+from encord_manifest.cli_choices import InputFormat, RulesFormat
 from encord_manifest.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED
 from encord_manifest.paths import expand_paths
 from encord_manifest.report import OutputFormat
@@ -577,14 +577,20 @@ def convert(
 def rules(
     code: Annotated[Optional[str], typer.Argument(help="Explain this code, e.g. U301.")] = None,  # noqa: UP045
     output_format: Annotated[
-        TextOrJson, typer.Option("--output-format", help="Text, or JSON for tools.")
-    ] = TextOrJson.TEXT,
+        RulesFormat,
+        typer.Option("--output-format", help="Text, JSON for tools, or Markdown (docs/rules.md)."),
+    ] = RulesFormat.TEXT,
 ) -> None:
     """List every rule, or explain one with a failing and a passing example."""
-    from encord_manifest.rules_doc import explain, rule_table, rules_json
+    from encord_manifest.rules_doc import explain, rule_table, rules_json, rules_markdown
 
     if code is None:
-        sys.stdout.write(rules_json(None) if output_format is TextOrJson.JSON else rule_table())
+        if output_format is RulesFormat.JSON:
+            sys.stdout.write(rules_json(None))
+        elif output_format is RulesFormat.MARKDOWN:
+            sys.stdout.write(rules_markdown())
+        else:
+            sys.stdout.write(rule_table())
         return
     from encord_manifest.rules import all_rules
 
@@ -597,7 +603,12 @@ def rules(
         else:
             _print_error(f"unknown rule {code!r}; 'encord-manifest rules' lists them")
             raise typer.Exit(EXIT_ERROR)
-    sys.stdout.write(rules_json(key) if output_format is TextOrJson.JSON else explain(known[key]))
+    if output_format is RulesFormat.JSON:
+        sys.stdout.write(rules_json(key))
+    elif output_format is RulesFormat.MARKDOWN:
+        sys.stdout.write(rules_markdown(key))
+    else:
+        sys.stdout.write(explain(known[key]))
 
 
 @app.command()

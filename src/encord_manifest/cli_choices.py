@@ -12,6 +12,14 @@ class TextOrJson(str, enum.Enum):
     JSON = "json"
 
 
+class RulesFormat(str, enum.Enum):
+    """``rules --output-format``: also Markdown, the format docs/rules.md is generated in."""
+
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
 class InputFormat(str, enum.Enum):
     """``--format``: read a manifest as this, whatever its extension."""
 

@@ -66,3 +66,51 @@ def rules_json(code: str | None) -> str:
         orjson.dumps(records if code is None else records[0], option=orjson.OPT_INDENT_2).decode()
         + "\n"
     )
+
+
+_FAMILY_TITLES = {
+    "F": "The file",
+    "S": "Structure",
+    "M": "Metadata",
+    "U": "URLs",
+    "T": "Titles",
+    "G": "Groups, sequences and DICOM series",
+    "L": "Size limits",
+    "C": "CSV",
+    "P": "Point-cloud scenes and time series",
+    "R": "Remote checks (`--remote`)",
+}
+
+
+def rules_markdown(code: str | None = None) -> str:
+    """The registry as Markdown: docs/rules.md is this output (a test keeps the two equal)."""
+    rules = all_rules()
+    if code is not None:
+        return _rule_markdown(rules[code])
+    parts = [
+        "# Rules\n\n"
+        "Every code `encord-manifest` can report, generated from the rule registry with\n"
+        "`encord-manifest rules --output-format markdown > docs/rules.md`. The format they\n"
+        "check is described in [manifest-format.md](manifest-format.md).\n"
+    ]
+    family = None
+    for rule in rules.values():
+        if rule.code[0] != family:
+            family = rule.code[0]
+            parts.append(f"\n## {_FAMILY_TITLES.get(family, family)}\n")
+        parts.append("\n" + _rule_markdown(rule))
+    return "".join(parts)
+
+
+def _rule_markdown(rule: Rule) -> str:
+    fence = "csv" if rule.example_format == "csv" else "json"
+    note = "" if rule.example_is_literal else " (abbreviated)"
+    fix = f"**Fix** (`--fix`): {' '.join(rule.fix.split())}\n\n" if rule.fix else ""
+    return (
+        f"### {rule.code} `{rule.name}`\n\n"
+        f"*{rule.severity.value}, {_ORIGIN[rule.origin]}.* {rule.summary}.\n\n"
+        f"{' '.join(rule.explanation.split())}\n\n"
+        f"Fails{note}:\n\n```{fence}\n{rule.failing}\n```\n\n"
+        f"Passes:\n\n```{fence}\n{rule.passing}\n```\n\n"
+        f"{fix}"
+    ).rstrip("\n") + "\n"
