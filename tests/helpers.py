@@ -30,6 +30,9 @@ CSV_CONVERSIONS = sorted((CSV_FIXTURES / "convert").glob("*.csv"))
 #: JSON manifests that CSV cannot carry, each named after what it cannot.
 CSV_REFUSED = sorted((CSV_FIXTURES / "refused").glob("*.json"))
 
+#: Valid fixtures that show an info finding, and which: nothing else may be found in them.
+VALID_WITH_INFO = {"excel-utf8-trailing-columns.csv": ["C713"]}
+
 #: Settings a fixture needs to show its code (U310 needs a provider to check against).
 FIXTURE_SETTINGS = {"U310": LintSettings(provider=Provider.OTC)}
 

@@ -120,9 +120,9 @@ def test_the_action_annotates_findings_and_fails(installed: Path, tmp_path: Path
 
 def test_the_action_passes_args_and_several_paths(installed: Path, tmp_path: Path) -> None:
     (tmp_path / "a.json").write_text(
-        json.dumps({"images": [{"objectUrl": "http://b.example/a.jpg"}]})
+        json.dumps({"images": [{"objectUrl": "http://b.s3.amazonaws.com/a.jpg"}]})
     )
-    (tmp_path / "b.csv").write_text("ObjectUrl,Image title\nhttps://b.example/b,b.jpg\n")
+    (tmp_path / "b.csv").write_text("ObjectUrl,Image title\nhttps://b.s3.amazonaws.com/b,b.jpg\n")
     relaxed, outputs = _lint(installed, tmp_path, {"paths": "a.json b.csv"})
     assert relaxed.returncode == 0 and outputs == "exit-code=0\n"
     assert "::warning file=a.json," in relaxed.stdout

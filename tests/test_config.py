@@ -21,9 +21,9 @@ from tests.helpers import run_cli
 #: An image URL with a space (U301, error), on plain http (U304, warning), no extension (U309).
 MANIFEST = {
     "images": [
-        {"objectUrl": "https://bucket.obs.eu-de.otc.t-systems.com/a b.jpg"},
-        {"objectUrl": "http://bucket.obs.eu-de.otc.t-systems.com/plain.jpg"},
-        {"objectUrl": "https://bucket.s3.eu-central-1.amazonaws.com/noext"},
+        {"objectUrl": "https://scans.obs.eu-de.otc.t-systems.com/a b.jpg"},
+        {"objectUrl": "http://scans.obs.eu-de.otc.t-systems.com/plain.jpg"},
+        {"objectUrl": "https://scans.s3.eu-central-1.amazonaws.com/noext"},
     ]
 }
 CODES = ["U301", "U304", "U309"]
@@ -233,7 +233,7 @@ def test_command_line_provider_overrides_the_file(tmp_path: Path) -> None:
 
 def test_convert_lints_with_the_configuration_too(tmp_path: Path) -> None:
     csv = write(
-        tmp_path / "m.csv", "ObjectUrl\nhttps://bucket.s3.eu-central-1.amazonaws.com/a.mp4\n"
+        tmp_path / "m.csv", "ObjectUrl\nhttps://scans.s3.eu-central-1.amazonaws.com/a.mp4\n"
     )
     assert run_cli("convert", str(csv)).returncode == 0
     write(tmp_path / "encord-manifest.toml", 'provider = "otc"\n')

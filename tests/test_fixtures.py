@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from encord_manifest.diagnostics import Severity
 from encord_manifest.rules import all_rules
 from encord_manifest.settings import LintSettings, Provider
 from tests.helpers import (
@@ -14,6 +15,7 @@ from tests.helpers import (
     FIXTURE_SETTINGS,
     INVALID,
     VALID,
+    VALID_WITH_INFO,
     code_of,
     format_of,
     lint,
@@ -33,7 +35,9 @@ def test_invalid_fixture_reports_its_code(fixture: Path) -> None:
 
 @pytest.mark.parametrize("fixture", VALID + CSV_VALID, ids=lambda p: p.name)
 def test_valid_fixture_is_clean(fixture: Path) -> None:
-    assert lint(fixture.read_bytes(), format=format_of(fixture)) == []
+    found = lint(fixture.read_bytes(), format=format_of(fixture))
+    assert [d.code for d in found] == VALID_WITH_INFO.get(fixture.name, [])
+    assert all(d.severity is Severity.INFO for d in found)
 
 
 @pytest.mark.parametrize(

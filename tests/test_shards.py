@@ -24,7 +24,7 @@ from encord_manifest.linter import FileResult, lint_document, lint_file, load_fi
 from encord_manifest.settings import LintSettings
 from tests.helpers import EXAMPLES, INVALID, VALID
 
-_B = "https://bucket.s3.eu-central-1.amazonaws.com"
+_B = "https://scans.s3.eu-central-1.amazonaws.com"
 
 
 @pytest.fixture(autouse=True)

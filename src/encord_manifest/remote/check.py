@@ -47,6 +47,7 @@ from encord_manifest.remote.sniff import (
     sniff,
 )
 from encord_manifest.rules import remote as rules
+from encord_manifest.rules.placeholders import never_requested
 from encord_manifest.rules.scene_walk import scene_files
 from encord_manifest.rules.urls import url_problems
 from encord_manifest.rules.view import positional_suffix
@@ -123,7 +124,9 @@ def targets(data: Any) -> list[Target]:
 def _probeable(url: str) -> bool:
     if not url.lower().startswith(("https://", "http://")):
         return False
-    return not any(code in _MALFORMED for code, _ in url_problems(url))
+    if any(code in _MALFORMED for code, _ in url_problems(url)):
+        return False
+    return not never_requested(url)  # U312: a bucket of a placeholder's name may be anyone's
 
 
 Verdict = tuple[str, str]

@@ -64,6 +64,7 @@ _FAMILY_MODULES = (
     "csv_sections",
     "structure",
     "urls",
+    "placeholders",
     "titles",
     "groups",
     "metadata",

@@ -73,7 +73,8 @@ UNKNOWN_COLUMN = register(
         The known columns are ObjectUrl, Video title, Image title, Image group title, Create
         video and Series title (any case, spaces around them ignored). Any other column, a
         blank header cell included, is an error: its cells would be silently ignored. A near
-        miss ("Imagetitle", "Series name") gets a "did you mean" hint.
+        miss ("Imagetitle", "Series name") gets a "did you mean" hint. Trailing columns with
+        a blank header and no data below it, as spreadsheets export them, are C713 instead.
     """,
     failing="ObjectUrl,Image name\nhttps://b.s3.amazonaws.com/a.jpg,Cat\n",
     passing="ObjectUrl,Image title\nhttps://b.s3.amazonaws.com/a.jpg,Cat\n",
@@ -238,5 +239,29 @@ FORMULA_CELL = register(
         'https://b.s3.amazonaws.com/a.jpg,"=HYPERLINK(""https://evil.example"",""Cat"")"\n'
     ),
     passing="ObjectUrl,Image title\nhttps://b.s3.amazonaws.com/a.jpg,Cat\nhttps://b.s3.amazonaws.com/b.jpg,-1\n",
+    example_format="csv",
+)
+
+TRAILING_BLANK_COLUMNS = register(
+    "C713",
+    "csv-trailing-blank-columns",
+    Severity.INFO,
+    "Trailing columns with a blank header and no data, ignored",
+    origin="source",
+    explanation="""
+        Excel's "CSV UTF-8" and other spreadsheet exports write every row as wide as the
+        sheet's used range, so a sheet once edited beyond its last column ends its header
+        and rows in empty cells: `ObjectUrl,Image title,,`. Columns at the end of a section
+        whose header cell and every cell below it (to the next header row) are blank, or
+        only spaces, carry nothing and are ignored: the file is read, and converted, exactly
+        as without them. Said once per file, at the first such header cell. A blank header
+        cell over a cell with data is C704, as is a blank header cell before a named one.
+    """,
+    failing=(
+        "ObjectUrl,Image title,,\n"
+        "https://b.s3.amazonaws.com/a.jpg,Cat,,\n"
+        "https://b.s3.amazonaws.com/b.jpg,Dog\n"
+    ),
+    passing="ObjectUrl,Image title\nhttps://b.s3.amazonaws.com/a.jpg,Cat\n",
     example_format="csv",
 )

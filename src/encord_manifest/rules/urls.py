@@ -26,6 +26,12 @@ from encord_manifest import spec
 from encord_manifest.authority import authority_problem
 from encord_manifest.diagnostics import Change, Finding, Fix, Pointer, Severity
 from encord_manifest.rules import family_check, register, replace_value_fix
+from encord_manifest.rules.placeholders import (
+    KEPT,
+    ChunkScan,
+    placeholder_findings,
+    placeholder_suspects,
+)
 from encord_manifest.rules.scenes import POINT_CLOUD_EXTENSION, point_cloud_message
 from encord_manifest.rules.view import Column, ManifestView
 from encord_manifest.settings import LintSettings, Provider
@@ -55,8 +61,9 @@ URL_INVALID_CHARACTER = register(
     explanation="""
         <, >, ", {, }, |, \\, ^, backtick and control characters cannot appear in a URL, and
         % must start a two-hex-digit escape. They are usually template placeholders left in
-        ("{bucket}") or copy-paste debris ("<https://...>"). Percent-encode a real character,
-        and write a literal percent sign as %25.
+        ("{bucket}", "%BUCKET%") or copy-paste debris ("<https://...>"). Percent-encode a real
+        character, and write a literal percent sign as %25. (Placeholders of URL characters
+        only, such as `https://bucket/...` or `YOUR_BUCKET`, are U312.)
     """,
     failing=f'{{"images": [{{"objectUrl": "<{_B}/a.jpg>"}}]}}',
     passing=f'{{"images": [{{"objectUrl": "{_B}/a.jpg"}}]}}',
@@ -235,13 +242,7 @@ def url_problems(url: str) -> Iterator[tuple[str, str]]:
         yield URL_INVALID_CHARACTER, _forbidden_message(url, forbidden)
     percent = _BAD_PERCENT.search(url)
     if percent:
-        yield (
-            URL_INVALID_CHARACTER,
-            (
-                f"'%' at character {percent.start() + 1} does not start a %XX escape; "
-                "write a literal percent sign as %25"
-            ),
-        )
+        yield URL_INVALID_CHARACTER, _percent_message(url, percent.start())
     yield from _scheme_problems(url.strip(_DEBRIS))
     ambiguity = authority_problem(url)
     if ambiguity is not None:
@@ -272,6 +273,23 @@ def _forbidden_message(url: str, match: re.Match[str]) -> str:
         return f"URL contains '{character}' at character {match.start() + 1}; an unfilled template placeholder?"
     shown = repr(character) if character.isprintable() else f"U+{ord(character):04X}"
     return f"URL contains {shown} at character {match.start() + 1}, which cannot appear in a URL"
+
+
+#: A `%NAME%` placeholder (Windows and many templates), which leaves a '%' that is no escape.
+_PERCENT_TOKEN = re.compile(r"%[A-Za-z_][A-Za-z0-9_]*%")
+
+
+def _percent_message(url: str, position: int) -> str:
+    for token in _PERCENT_TOKEN.finditer(url):
+        if token.start() <= position < token.end():
+            return (
+                f"URL contains {token.group()!r} at character {token.start() + 1}; an unfilled "
+                "template placeholder?"
+            )
+    return (
+        f"'%' at character {position + 1} does not start a %XX escape; "
+        "write a literal percent sign as %25"
+    )
 
 
 def _scheme_problems(url: str) -> Iterator[tuple[str, str]]:
@@ -368,7 +386,7 @@ def check(view: ManifestView, settings: LintSettings) -> Iterator[Finding]:
             continue
         # A list of one kind of file (every list but scenes) is scanned once for both.
         one_kind = list_key if column.kinds is None else None
-        syntax, extension = _scan(column.values, one_kind)
+        syntax, extension, placeholder = _scan(column.values, one_kind)
         for i in sorted(syntax):
             url = column.values[i]
             for code, message in url_problems(url):
@@ -385,29 +403,42 @@ def check(view: ManifestView, settings: LintSettings) -> Iterator[Finding]:
                     yield Finding(problem[0], column.pointer(i), problem[1])
         if settings.provider is not Provider.ANY:
             yield from _provider_findings(column, settings.provider)
+        yield from placeholder_findings(
+            column, sorted(placeholder), PROVIDER_HOSTS.get(settings.provider)
+        )
     yield from _duplicates(view)
 
 
-def _scan(values: list[str], kind: str | None, syntax: bool = True) -> tuple[set[int], set[int]]:
-    """The URLs a syntax rule may flag, and those the extension check of ``kind`` may flag
-    (none without a kind)."""
+def _scan(
+    values: list[str], kind: str | None, syntax: bool = True
+) -> tuple[set[int], set[int], set[int]]:
+    """The URLs a syntax rule may flag, those the extension check of ``kind`` may flag
+    (none without a kind), and those U312 may flag (only with ``syntax``: its scan shares
+    the syntax scan's work, see ``placeholders``)."""
     suspects: set[int] = set()
     extension: set[int] = set()
+    placeholder: set[int] = set()
     for start in range(0, len(values), _CHUNK):
         part = values[start : start + _CHUNK]
         joined = "\n".join(part)
-        found = _syntax_suspects(part, joined) if syntax else set()
+        scan = ChunkScan()
+        found = _syntax_suspects(part, joined, scan) if syntax else set()
         if found is None or (not syntax and joined.count("\n") != len(part) - 1):
             # A URL holds a line break, so the joined text cannot be split back into
             # URLs: no shortcut over it is exact, for any check. Every URL, one by one.
-            suspects.update(range(start, start + len(part)))
+            every = range(start, start + len(part))
+            suspects.update(every)
             if kind is not None:
-                extension.update(range(start, start + len(part)))
+                extension.update(every)
+            if syntax:
+                placeholder.update(every)
             continue
         suspects.update(start + i for i in found)
         if kind is not None:
             extension.update(start + i for i in _extension_suspects(kind, part, joined))
-    return suspects, extension
+        if syntax:
+            placeholder.update(start + i for i in placeholder_suspects(part, joined, scan))
+    return suspects, extension, placeholder
 
 
 def _indexes(joined: str, offsets: Iterable[int]) -> Iterator[int]:
@@ -427,6 +458,8 @@ _SUSPECT_CHARACTER = re.compile(f"[{_WHITESPACE_BUT_NEWLINE_CLASS}{FORBIDDEN_CLA
 #: ASCII bytes the suspect-character pattern does not match, the joining newline aside:
 #: deleting them from a clean ASCII chunk leaves exactly its joining newlines.
 _UNSUSPECT_ASCII = bytes(c for c in range(128) if c != 10 and not _SUSPECT_CHARACTER.match(chr(c)))
+#: Those but the bytes U312 looks for (``placeholders.KEPT``), deleted in the same pass.
+_UNKEPT_ASCII = bytes(c for c in _UNSUSPECT_ASCII if c not in KEPT)
 
 #: A URL (after the first) that does not start with https:// and a host. One pattern with a
 #: literal prefix, one attempt per URL: it replaces a count of "https://" and five substring
@@ -457,11 +490,15 @@ def _without_path(urls: list[str], joined: str) -> Iterator[int]:
         yield from (i for i, position in enumerate(after_host) if position == -1)
 
 
-def _syntax_suspects(urls: list[str], joined: str) -> set[int] | None:
-    """URLs a syntax rule may flag; None when a URL holds a line break (see ``check``)."""
+def _syntax_suspects(urls: list[str], joined: str, scan: ChunkScan) -> set[int] | None:
+    """URLs a syntax rule may flag; None when a URL holds a line break (see ``check``).
+    What it learns on the way that U312 needs goes into ``scan``."""
     last = len(urls) - 1
     if joined.isascii():
-        remains = joined.encode("ascii").translate(None, _UNSUSPECT_ASCII)
+        scan.kept = joined.encode("ascii").translate(None, _UNKEPT_ASCII)
+        remains = scan.kept
+        if len(remains) != last:  # capitals or "$" in the chunk, or suspects
+            remains = remains.translate(None, KEPT)
         if len(remains) == last:
             # Nothing but the joining newlines, so no URL holds one either: the common case,
             # decided 2.6x faster than by the character pattern.
@@ -479,7 +516,9 @@ def _syntax_suspects(urls: list[str], joined: str) -> set[int] | None:
     if "%" in joined:
         suspects.update(_indexes(joined, (m.start() for m in _BAD_PERCENT.finditer(joined))))
     # Character by character is the point: the shared start of every URL in the chunk.
-    if not _HOSTED_PREFIX.match(os.path.commonprefix([min(urls), max(urls)])):  # noqa: RUF071
+    hosted = _HOSTED_PREFIX.match(os.path.commonprefix([min(urls), max(urls)]))  # noqa: RUF071
+    scan.origin = hosted.group() if hosted else None
+    if not hosted:
         # Not all from one host (a shared "https://HOST/" would prove scheme, host and path).
         # Each match is the newline before a suspect URL: the index of the URL after it.
         matches = (m.start() for m in _NOT_HTTPS_WITH_HOST.finditer(joined))

@@ -15,11 +15,14 @@ from encord_manifest import spec
 from encord_manifest.caps import KindCap, more
 from encord_manifest.diagnostics import Finding, Pointer
 from encord_manifest.formulas import MAY_BE_FORMULA, describe, runs_as_formula
+from encord_manifest.sources import csv_trailing as trailing
 from encord_manifest.sources.csv_locator import RecordMap, Section
+from encord_manifest.sources.csv_trailing import is_blank
 from encord_manifest.suggest import suggest_key
 
 _POSITIONAL_KEYS: list[str] = []
 _FORMULA_HINT = "a CSV file cannot mark a cell as text; if this is data, begin it differently"
+_IGNORED_HINT = "nothing is lost; delete the empty columns in the sheet to leave them out"
 
 
 def positional_key(position: int) -> str:
@@ -31,10 +34,6 @@ def positional_key(position: int) -> str:
 def positional_keys_up_to(count: int) -> list[str]:
     positional_key(count - 1)
     return _POSITIONAL_KEYS[:count]
-
-
-def is_blank(cell: str) -> bool:
-    return not cell or cell.isspace()
 
 
 @dataclass(frozen=True)
@@ -57,6 +56,10 @@ class Continuation(NamedTuple):
     create_cell: str
     entry: dict[str, Any]
     files: array[int]
+    #: The cells of the section's trailing blank columns (``csv_trailing``) while no row has
+    #: shown data under them, from this field: a row must repeat them exactly. None: no such.
+    tail_start: int
+    tail: list[str] | None
 
 
 class RowBuilder:
@@ -74,6 +77,8 @@ class RowBuilder:
         self._previous_group: tuple[str, str] | None = None
         self._orphans: list[int] = []
         self._orphan_named_url = False
+        self._tail: trailing.PendingTail | None = None
+        self._ignored = trailing.IgnoredColumns()
 
     def row(self, row: list[str], record: int) -> Continuation | None:
         """Take one record (header, blank, or data); how the next rows may continue it."""
@@ -86,6 +91,8 @@ class RowBuilder:
         if not self.sections:
             self._orphan(row, record)
             return None
+        if self._tail is not None and len(row) > self._tail.start:
+            self._watch_tail(row, self._tail)
         reported = len(self.anchored)
         continuation = self._row(row, record, self.sections[-1])
         # Only a row found clean may be repeated without a look: a repeated mistake (an
@@ -94,6 +101,10 @@ class RowBuilder:
 
     def finish(self) -> None:
         self._report_orphans()
+        self._close_tail()
+        ignored = self._ignored.finding()
+        if ignored is not None:
+            self._add("C713", (), ignored[2], ignored[0], ignored[1], hint=_IGNORED_HINT)
 
     def record_map(self) -> RecordMap:
         return RecordMap(self.sections, self.entry_records)
@@ -102,13 +113,16 @@ class RowBuilder:
         return {key: entries for key, entries in self.entries.items() if entries}
 
     def _header(self, row: list[str], record: int) -> None:
+        self._close_tail()
+        # Trailing blank cells are decided at the section's end (``csv_trailing``).
+        tail = trailing.blank_tail(row)
         seen: dict[str, int] = {}
         usable = True
         unknown = False
         # A header of 100,000 unknown columns reports the first few and counts the rest
         # (caps.py): no suggestion is looked for beyond the cap.
         cap = KindCap()
-        for field, cell in enumerate(row):
+        for field, cell in enumerate(row[:tail] if tail < len(row) else row):
             name = cell.strip().lower()
             if name not in spec.CSV_HEADER_NAMES:
                 unknown = True
@@ -149,10 +163,36 @@ class RowBuilder:
             )
         )
         self._previous_group = None
+        if tail < len(row):
+            marks = len(self.entries[key]), len(self.anchored)
+            self._tail = trailing.PendingTail(self.sections[-1], tail, *marks, cap)
+
+    def _watch_tail(self, row: list[str], tail: trailing.PendingTail) -> None:
+        """A row with data under trailing blank header cells: those up to it are C704."""
+        fields = tail.data_under(row)
+        if fields is None:
+            return
+        section = tail.section
+        if section.title_field is None and section.entry_key is not None:
+            # As for any blank header cell (``_header``): it may head the titles, so the rows'
+            # type is unknown, and the rows taken so far are given back.
+            trailing.drop_section_rows(tail, self.entries, self.entry_records, self.anchored)
+            self.rows_dropped = True
+        for field in fields:  # those before the one over data are blank columns in the middle
+            hint = trailing.OVER_DATA if field == tail.start - 1 else None
+            self._add("C704", (), trailing.BLANK_HEADER, section.header_record, field, hint=hint)
+
+    def _close_tail(self) -> None:
+        tail, self._tail = self._tail, None
+        if tail is None:
+            return
+        if tail.unreported:
+            self._add("C704", (), tail.overflow_message(), tail.section.header_record, None)
+        self._ignored.add(tail)
 
     def _unknown_column(self, cell: str, record: int, field: int) -> None:
         if is_blank(cell):
-            self._add("C704", (), "blank header cell: every column needs a name", record, field)
+            self._add("C704", (), trailing.BLANK_HEADER, record, field)
             return
         known = list(spec.CSV_HEADER_NAMES.values())
         guess = suggest_key(cell.strip(), known)
@@ -302,6 +342,8 @@ class RowBuilder:
         if len(row) != section.width or title_field is None:
             return None  # short or long rows: every one is looked at
         create_field = section.create_field if section.create_field is not None else title_field
+        tail = self._tail
+        tail_start = tail.start if tail is not None and tail.start < section.width else -1
         return Continuation(
             section.width,
             title_field,
@@ -310,6 +352,8 @@ class RowBuilder:
             row[create_field],
             entries[index],
             records[index],
+            tail_start,
+            row[tail_start:] if tail_start >= 0 else None,
         )
 
     def _add_file(

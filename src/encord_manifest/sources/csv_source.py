@@ -3,7 +3,7 @@
 The rows become exactly the entries the converter writes (spec 4.1): videos and images one
 entry per row, image groups and DICOM series one entry per title, in the order of their first
 row. Every other rule then runs on that document as on a JSON manifest. The codes reported here
-(C701-C711) are documented in ``encord_manifest.rules.csv_sections``.
+(C701-C713) are documented in ``encord_manifest.rules.csv_sections``.
 """
 
 from __future__ import annotations
@@ -148,6 +148,8 @@ def _read(builder: RowBuilder, text: str, delimiter: str) -> bool:
     title = create_cell = ""
     entry: dict[str, Any] = {}
     files: array[int] = array("q")
+    tail_start = -1
+    tail: list[str] | None = None
     try:
         for row in reader:
             record += 1
@@ -157,6 +159,7 @@ def _read(builder: RowBuilder, text: str, delimiter: str) -> bool:
                 and row[create_field] == create_cell
                 and row[0][:1] not in _NOT_PLAIN_URL_START
                 and not row[0][0].isspace()
+                and (tail is None or row[tail_start:] == tail)
             ):
                 position = len(files)
                 entry[keys[position] if position < 1024 else positional_key(position)] = row[0]
@@ -166,7 +169,8 @@ def _read(builder: RowBuilder, text: str, delimiter: str) -> bool:
             if continuation is None:
                 width = -1
             else:
-                width, title_field, create_field, title, create_cell, entry, files = continuation
+                width, title_field, create_field, title, create_cell = continuation[:5]
+                entry, files, tail_start, tail = continuation[5:]
     except csv.Error as error:
         _malformed(builder, text, delimiter, record + 1, str(error))
         return False
