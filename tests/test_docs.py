@@ -144,3 +144,18 @@ def _anchors(markdown: Path) -> set[str]:
             heading = line.lstrip("#").strip().lower()
             anchors.add(re.sub(r"[^\w\- ]", "", heading).replace(" ", "-"))
     return anchors
+
+
+def _json_examples() -> list[str]:
+    text = FORMAT.read_text(encoding="utf-8")
+    return re.findall(r"```json\n(.*?)```", text, flags=re.DOTALL)
+
+
+@pytest.mark.parametrize("example", _json_examples())
+def test_every_manifest_example_in_the_reference_lints_clean(example: str) -> None:
+    done = run_cli("lint", "--format", "json", "--strict", "-", stdin=example.encode())
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_reference_has_manifest_examples() -> None:
+    assert len(_json_examples()) >= 2
