@@ -20,9 +20,9 @@ from tests.encord_server import (
 )
 from tests.helpers import ROOT, run_cli
 
-IMAGES = [f"https://bucket.obs.eu-de.otc.t-systems.com/cams/{n}.jpg" for n in range(3)]
-VIDEO = "https://bucket.obs.eu-de.otc.t-systems.com/clips/a.mp4"
-SEQUENCE = [f"https://bucket.obs.eu-de.otc.t-systems.com/seq/{n:03d}.png" for n in range(2)]
+IMAGES = [f"https://ward-cams.obs.eu-de.otc.t-systems.com/cams/{n}.jpg" for n in range(3)]
+VIDEO = "https://ward-cams.obs.eu-de.otc.t-systems.com/clips/a.mp4"
+SEQUENCE = [f"https://ward-cams.obs.eu-de.otc.t-systems.com/seq/{n:03d}.png" for n in range(2)]
 MANIFEST = {
     "videos": [{"objectUrl": VIDEO, "title": "clip-a.mp4"}],
     "images": [{"objectUrl": url} for url in IMAGES],
@@ -610,7 +610,7 @@ def test_verify_names_missing_entries_by_line_and_rows_the_manifest_does_not_nam
             "data_hash": "old-row",
             "data_title": "old.jpg",
             "data_type": "IMAGE",
-            "file_link": "https://bucket.obs.eu-de.otc.t-systems.com/old.jpg?X-Amz-Signature=s3cr3t",
+            "file_link": "https://ward-cams.obs.eu-de.otc.t-systems.com/old.jpg?X-Amz-Signature=s3cr3t",
         }
     )
     edited = tmp_path / "edited.json"
@@ -622,7 +622,7 @@ def test_verify_names_missing_entries_by_line_and_rows_the_manifest_does_not_nam
         f"{edited}:6:5: missing from the dataset: image {IMAGES[1]} (/images/1)",
         f"{edited}:14:5: missing from the dataset: image sequence 'sequence one' (2 files) (/image_groups/0)",
         f"not in the manifest: VIDEO 'clip-a.mp4' {VIDEO} (row {video_row['data_hash']})",
-        "not in the manifest: IMAGE 'old.jpg' https://bucket.obs.eu-de.otc.t-systems.com/old.jpg?"
+        "not in the manifest: IMAGE 'old.jpg' https://ward-cams.obs.eu-de.otc.t-systems.com/old.jpg?"
         f"{'*' * len('X-Amz-Signature=s3cr3t')} (row old-row)",
         f"{edited}: 4 entries checked against dataset {dataset} ('cams'): 2 present, 2 missing, "
         "0 registered more than once; 2 dataset rows not in the manifest.",
