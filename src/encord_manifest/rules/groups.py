@@ -28,7 +28,9 @@ MISSING_CREATE_VIDEO = register(
         createVideo decides what an image_groups entry becomes: false keeps the images as an
         image group (mixed sizes fine, read permission enough); true encodes them into an
         image sequence (every frame resized to the first one's size; needs write permission
-        on the bucket). The JSON default is undocumented, so say which one you mean.
+        on the bucket). The SDK's typed model defaults to false (create_video: bool = False),
+        but the import page does not say what the JSON file format does without the key, and a
+        CSV section without the column means true: say which one you mean.
     """,
     failing=f'{{"image_groups": [{{"title": "g", "objectUrl_0": "{_U}/a.jpg"}}]}}',
     passing=f'{{"image_groups": [{{"title": "g", "createVideo": false, "objectUrl_0": "{_U}/a.jpg"}}]}}',
@@ -154,7 +156,8 @@ def check(view: ManifestView, settings: LintSettings) -> Iterator[Finding]:
                 MISSING_CREATE_VIDEO,
                 ("image_groups", index),
                 "image group without createVideo: say false (image group) or true "
-                "(image sequence); the default is undocumented",
+                "(image sequence); the SDK defaults to false, the file format's default is "
+                "not documented",
             )
     yield from _sequences(table, entries)
 
