@@ -24,6 +24,7 @@ from encord_manifest import schema_scenes, spec
 from encord_manifest.caps import KindCap, more
 from encord_manifest.diagnostics import Finding, Fix, Pointer
 from encord_manifest.rules import groups, metadata, rename_key_fix, scenes, structure, time_series
+from encord_manifest.schema_words import JSON_TYPE_NAMES
 from encord_manifest.suggest import suggest_key
 
 SCHEMA_FILE = "manifest.schema.json"
@@ -139,15 +140,7 @@ def _failing_part(data: Any, fast: Any) -> tuple[Any, dict[str, list[int]]]:
 
 # --- translation -------------------------------------------------------------------------
 
-_JSON_TYPES = {
-    "string": "a string",
-    "number": "a number",
-    "integer": "a whole number",
-    "boolean": "true or false",
-    "object": "an object",
-    "array": "a list",
-    "null": "null",
-}
+_JSON_TYPES = JSON_TYPE_NAMES
 
 
 def json_type_of(value: Any) -> str:

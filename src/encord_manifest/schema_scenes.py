@@ -17,6 +17,7 @@ from typing import Any
 from encord_manifest import spec
 from encord_manifest.diagnostics import Finding, Pointer
 from encord_manifest.rules import rename_key_fix, scenes, time_series
+from encord_manifest.schema_words import JSON_TYPE_NAMES
 from encord_manifest.suggest import suggest_key
 
 #: Near misses that spelling alone does not find: what people write -> the key or type meant.
@@ -256,15 +257,7 @@ def _style_mismatch(channel: dict[str, Any], path: Pointer) -> Finding:
 
 # --- messages ------------------------------------------------------------------------------------
 
-_TYPE_NAMES = {
-    "string": "a string",
-    "number": "a number",
-    "integer": "a whole number",
-    "boolean": "true or false",
-    "object": "an object",
-    "array": "a list",
-    "null": "null",
-}
+_TYPE_NAMES = JSON_TYPE_NAMES
 
 
 def describe(error: Any, where: str) -> str:
