@@ -13,7 +13,7 @@ from encord_manifest.remote.check import targets
 from encord_manifest.rules import placeholders, urls
 from encord_manifest.rules.placeholders import never_requested, placeholder_problem
 from encord_manifest.settings import LintSettings, Provider
-from tests.helpers import codes, lint
+from tests.helpers import codes, lint, run_cli
 
 S3 = "https://scans.s3.eu-central-1.amazonaws.com"
 
@@ -51,10 +51,9 @@ def u312(url: str, settings: LintSettings | None = None) -> list[str]:
         ("https://doc-example-bucket.s3.amazonaws.com/a.jpg", "name"),
         ("https://amzn-s3-demo-bucket.s3.amazonaws.com/a.jpg", "name"),
         ("https://myaccount.blob.core.windows.net/mycontainer/myblob.jpg", "name"),
-        ("https://storage.googleapis.com/BUCKET_NAME/OBJECT_NAME", "name"),
-        (f"{S3}/PATH_TO_FILE.jpg", "name"),
-        (f"{S3}/images/KEY", "name"),
-        (f"{S3}/YOUR_PREFIX/a.jpg", "name"),
+        ("https://storage.googleapis.com/BUCKET_NAME/OBJECT_NAME", "path-name"),
+        (f"{S3}/OBJECT_KEY.jpg", "path-name"),
+        (f"{S3}/YOUR_PREFIX/a.jpg", "path-name"),
         (f"{S3}/$PREFIX/a.jpg", "variable"),
         (f"{S3}/$(bucket)/a.jpg", "variable"),
     ],
@@ -69,6 +68,11 @@ def test_placeholders_are_found_and_named(url: str, kind: str) -> None:
     "url",
     [
         f"{S3}/a.jpg",
+        # A bucket's own folders in capitals are real names (review of issue 16).
+        f"{S3}/VIDEO_DATA/IMG_0001.JPG",
+        f"{S3}/images/KEY",
+        f"{S3}/REGION/PREFIX/a.jpg",
+        f"{S3}/PATH_TO_FILE.jpg",
         "https://127.0.0.1:8443/a.jpg",
         "https://[::1]/a.jpg",
         "https://10.0.0.7/a.jpg",
@@ -260,3 +264,16 @@ def test_remote_requests_no_placeholder_a_stranger_could_answer() -> None:
     assert {url: not never_requested(url) for url in asked} == asked
     manifest = {"images": [{"objectUrl": url} for url in asked]}
     assert [target.url for target in targets(manifest)] == [u for u, ok in asked.items() if ok]
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    ['{"image_groups": [1]}', '{"image_groups": [null, "x"]}', '{"dicom_series": ["x", 1, null]}'],
+)
+def test_entries_of_groups_that_are_not_objects_are_s104_not_an_internal_error(
+    manifest: str,
+) -> None:
+    """Found by the review of issue 16: the schema's translation asked a number for keys."""
+    done = run_cli("lint", "--format", "json", "-", stdin=manifest.encode())
+    assert done.returncode == 1, done.stderr
+    assert "S104" in done.stdout and "internal error" not in done.stderr

@@ -362,7 +362,8 @@ def _entry(error: Any, path: Pointer) -> Iterator[Finding]:
                     structure.MISSING_REQUIRED_FIELD, path, f"{noun} entry without {field!r}"
                 )
     elif error.validator == "not":
-        if "objectUrl" not in error.instance:  # else G504 already says what is wrong
+        # Not an object: S104 says so. With objectUrl: G504 already says what is wrong.
+        if isinstance(error.instance, dict) and "objectUrl" not in error.instance:
             yield Finding(
                 groups.NO_POSITIONAL_KEYS,
                 path,

@@ -54,7 +54,9 @@ URL_PLACEHOLDER = register(
         `https://storage/a.jpg`, `localhost`; an IP address is not one), a domain reserved for
         examples and tests (`example.com`, `.example`, `.test`, `.invalid`, `.localhost`; RFC
         2606 and 6761), a placeholder name (`YOUR_BUCKET`, `BUCKET_NAME`, `REGION` or
-        `OBJECT_KEY` in capitals anywhere; `your-bucket` as a host's first label;
+        `OBJECT_KEY` in capitals in the host; in the path only compounds such as
+        `BUCKET_NAME`, `OBJECT_KEY` or `YOUR_FOLDER`, since a bucket's own folders may be
+        called `REGION` or `VIDEO_DATA`; `your-bucket` as a host's first label;
         `bucket`, `my-bucket`, `doc-example-bucket` or `myaccount` as the bucket or account of
         a cloud storage host) or a variable in the path (`$BUCKET`, `$(bucket)`). Braces,
         angle brackets and `%NAME%` are U302; with --provider, a host of another provider is
@@ -148,7 +150,9 @@ class Reason(NamedTuple):
     """Why a URL is a placeholder: what kind of placeholder (``never_requested``), and the
     finding's message."""
 
-    kind: Literal["single-label", "reserved", "documentation-domain", "name", "variable"]
+    kind: Literal[
+        "single-label", "reserved", "documentation-domain", "name", "path-name", "variable"
+    ]
     message: str
 
 
@@ -192,12 +196,25 @@ def path_reason(path: str) -> Reason | None:
         )
     for segment in path.split("/"):
         name = segment.split(".", 1)[0]  # "OBJECT_NAME.jpg": the name, not its extension
-        if name and placeholder_name(name):
-            return Reason("name", f"path segment {segment!r} is a placeholder; write the real name")
+        if name and placeholder_name(name) and _template_in_path(name):
+            # "path-name": on the user's own host, so --remote still reads the object.
+            return Reason(
+                "path-name", f"path segment {segment!r} is a placeholder; write the real name"
+            )
     return None
 
 
 _AUTHORITY = re.compile(r"(?i)https?://([^/?#]*)(.*)", re.S)
+
+
+def _template_in_path(name: str) -> bool:
+    """A path is a bucket's own folder names, where `KEY`, `REGION` or `VIDEO_DATA` may be
+    real: there only a compound with a word that names a storage place (`BUCKET_NAME`,
+    `OBJECT_KEY`) or a `YOUR_`/`MY_` template is a placeholder."""
+    words = [word for word in _WORD_SEPARATOR.split(name.lower()) if word]
+    if len(words) < 2:
+        return False
+    return words[0] in ("your", "my") or any(word in _STRONG for word in words)
 
 
 def split_url(url: str) -> tuple[str, str] | None:
@@ -233,6 +250,11 @@ def never_requested(url: str) -> bool:
     single-label or reserved-TLD host is left to name resolution, which fails without a
     request unless an intranet or ``--allow-host`` gives it a meaning."""
     reason = placeholder_problem(url)
+    if reason is not None and reason.kind == "path-name":
+        # On a storage host the path may start with a bucket (path style), anyone's; on any
+        # other host the folders are the user's own, so the object is read (R805 and all).
+        parts = split_url(url)
+        return parts is not None and parts[0].lower().endswith(_STORAGE_DOMAINS)
     return reason is not None and reason.kind in ("name", "variable", "documentation-domain")
 
 
