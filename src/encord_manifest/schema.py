@@ -140,8 +140,6 @@ def _failing_part(data: Any, fast: Any) -> tuple[Any, dict[str, list[int]]]:
 
 # --- translation -------------------------------------------------------------------------
 
-_JSON_TYPES = JSON_TYPE_NAMES
-
 
 def json_type_of(value: Any) -> str:
     if value is None:
@@ -455,7 +453,9 @@ def _value_message(error: Any, path: Pointer) -> str:
     name = _dotted(path[2:])
     keyword, expected, value = error.validator, error.validator_value, error.instance
     if keyword == "type":
-        return f"{name} must be {_JSON_TYPES.get(expected, expected)}, not {json_type_of(value)}"
+        return (
+            f"{name} must be {JSON_TYPE_NAMES.get(expected, expected)}, not {json_type_of(value)}"
+        )
     if keyword == "exclusiveMinimum":
         return f"{name} must be greater than {expected}, not {value!r}"
     if keyword == "minimum":

@@ -257,8 +257,6 @@ def _style_mismatch(channel: dict[str, Any], path: Pointer) -> Finding:
 
 # --- messages ------------------------------------------------------------------------------------
 
-_TYPE_NAMES = JSON_TYPE_NAMES
-
 
 def describe(error: Any, where: str) -> str:
     """What is wrong at ``where``, from the failing keyword; never the value's whole text."""
@@ -267,7 +265,7 @@ def describe(error: Any, where: str) -> str:
     keyword, expected, value = error.validator, error.validator_value, error.instance
     if keyword == "type":
         names = [expected] if isinstance(expected, str) else list(expected)
-        wanted = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
+        wanted = " or ".join(JSON_TYPE_NAMES.get(n, n) for n in names)
         return f"{where} must be {wanted}, not {json_type_of(value)}"
     if keyword == "required":
         missing = [name for name in expected if isinstance(value, dict) and name not in value]
