@@ -7,16 +7,17 @@ input or internal failure. Findings go to stdout, problems with the run to stder
 from __future__ import annotations
 
 import functools
+import io
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Optional, TextIO, TypeVar
 
 import typer
 
 from encord_manifest import __version__
-from encord_manifest.cli_choices import InputFormat, RulesFormat
+from encord_manifest.cli_choices import ColorChoice, InputFormat, RulesFormat, ShellChoice
 from encord_manifest.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED
 from encord_manifest.paths import expand_paths
 from encord_manifest.report import OutputFormat
@@ -34,7 +35,8 @@ app = typer.Typer(
     name="encord-manifest",
     help="Lint, convert and submit Encord import manifests before the upload.",
     no_args_is_help=True,
-    add_completion=False,
+    # --install-completion / --show-completion (bash, zsh, fish, PowerShell): click's own.
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -244,23 +246,54 @@ def lint(
             show_default=False,
         ),
     ] = None,
+    output_file: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--output-file",
+            "-o",
+            help="Write the report to this file (atomically) instead of standard output.",
+            rich_help_panel="Output",
+        ),
+    ] = None,
+    color: Annotated[
+        ColorChoice,
+        typer.Option(
+            "--color",
+            help="Colour the text formats: auto (a terminal, unless NO_COLOR is set; "
+            "also elsewhere when FORCE_COLOR is), always or never.",
+            rich_help_panel="Output",
+        ),
+    ] = ColorChoice.AUTO,
+    stdin_filename: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--stdin-filename",
+            metavar="PATH",
+            help="Standard input ('-') is this file: findings name it, its format is taken from "
+            "its extension, and its configuration and per-file-ignores apply.",
+        ),
+    ] = None,
     force_write: Annotated[bool, _force_write("Fixes")] = False,
 ) -> None:
     """Check manifests against the schema and every rule; report each problem at its line and column."""
     from encord_manifest.config import render_settings
-    from encord_manifest.linter import FileResult, InputError, lint_file
+    from encord_manifest.linter import FileResult, InputError, lint_file, source_format
     from encord_manifest.report import ReportOptions, default_format, reporter, use_color
     from encord_manifest.writing import OutputError
 
     if fix and diff:
         _print_error("--fix writes the fixes, --diff shows them; choose one")
         raise typer.Exit(EXIT_ERROR)
-    if force_write and not fix:
-        _print_error("--force-write applies to --fix only")
+    if force_write and not (fix or output_file):
+        _print_error("--force-write applies to --fix and --output-file only")
         raise typer.Exit(EXIT_ERROR)
     if fix and "-" in paths:
         _print_error("--fix cannot write standard input back; use --diff to see the fixes")
         raise typer.Exit(EXIT_ERROR)
+    if stdin_filename is not None and "-" not in paths:
+        _print_error("--stdin-filename names standard input, and no '-' is given")
+        raise typer.Exit(EXIT_ERROR)
+    out: TextIO = io.StringIO() if output_file else sys.stdout
     resolver = _resolver(
         select, extend_select or [], ignore or [], provider, config, isolated, max_input_size
     )
@@ -296,33 +329,39 @@ def lint(
         _print_error(f"cannot read {message}")
         unread, failed_inputs = unread + 1, True
 
-    for path in expand_paths(paths, cannot_read):
+    files = expand_paths(paths, cannot_read)
+    _refuse_output_over_input(output_file, files)
+    for path in files:
+        # Standard input named by --stdin-filename is that file for settings, format and findings.
+        name = stdin_filename if path == "-" else None
+        as_format = forced_format or (source_format(name) if name else None)
         try:
-            resolved = _or_usage_error(functools.partial(resolver.resolve, path))
+            resolved = _or_usage_error(functools.partial(resolver.resolve, name or path))
             if show_settings:
                 from encord_manifest.redaction import escape_lines
 
-                sys.stdout.write(escape_lines(render_settings(resolved)))
+                out.write(escape_lines(render_settings(resolved)))
                 continue
             if resolved.excluded:
-                _say_excluded(path, paths, resolved)
+                _say_excluded(name or path, [*paths, *([name] if name else [])], resolved)
                 continue
             if tally is not None:
                 results.append(
                     fix_file(
                         path,
                         resolved.lint,
-                        forced_format,
+                        as_format,
                         write=fix,
-                        out=sys.stdout,
+                        out=out,
                         err=sys.stderr,
                         tally=tally,
                         force=force_write,
+                        name=name,
                     )
                 )
             else:
                 extra = [remote_checker(resolved.lint)] if remote_checker else []
-                results.append(lint_file(path, resolved.lint, forced_format, extra))
+                results.append(lint_file(path, resolved.lint, as_format, extra, name))
             if chosen is not OutputFormat.FULL:  # only `full` shows source lines
                 results[-1].source = None
         except InputError as error:
@@ -331,25 +370,59 @@ def lint(
             _print_error(f"cannot write {error}")
             failed_inputs = True
     if show_settings:
+        failed_inputs = not _write_output(output_file, out, force_write) or failed_inputs
         raise typer.Exit(EXIT_ERROR if failed_inputs else EXIT_CLEAN)
     failed_inputs = failed_inputs or bool(tally and tally.failed)
     if diff and tally is not None:
         _print_diff_summary(tally)
+        failed_inputs = not _write_output(output_file, out, force_write) or failed_inputs
         raise typer.Exit(
             EXIT_ERROR if failed_inputs else EXIT_FINDINGS if tally.fixes else EXIT_CLEAN
         )
-    options = ReportOptions(color=use_color(sys.stdout.isatty()), quiet=quiet, unread=unread)
+    terminal = output_file is None and sys.stdout.isatty()
+    options = ReportOptions(
+        color=use_color(terminal, choice=color.value), quiet=quiet, unread=unread
+    )
     if statistics:
         from encord_manifest.report.statistics import render as render_statistics
 
-        sys.stdout.write(render_statistics(results, options, chosen))
+        out.write(render_statistics(results, options, chosen))
     else:
-        sys.stdout.write(reporter(chosen)(results, options))
+        out.write(reporter(chosen)(results, options))
+    failed_inputs = not _write_output(output_file, out, force_write) or failed_inputs
     if failed_inputs:
         raise typer.Exit(EXIT_ERROR)
     failing = {"error", "warning"} if strict else {"error"}
     has_failures = any(d.severity.value in failing for r in results for d in r.diagnostics)
     raise typer.Exit(EXIT_FINDINGS if has_failures and not exit_zero else EXIT_CLEAN)
+
+
+def _refuse_output_over_input(output_file: Path | None, files: list[str]) -> None:
+    """--output-file naming one of the manifests would replace it with the report: refused
+    before anything is read (exit 2)."""
+    from encord_manifest.writing import same_file
+
+    if output_file is None or not output_file.exists():
+        return
+    for path in files:
+        if path != "-" and os.path.exists(path) and same_file(Path(path), output_file):
+            _print_error(f"--output-file {output_file} is the manifest {path}; choose another file")
+            raise typer.Exit(EXIT_ERROR)
+
+
+def _write_output(output_file: Path | None, out: TextIO, force: bool) -> bool:
+    """The report gathered for --output-file, written whole or not at all; False (said on
+    standard error) if it could not be."""
+    if output_file is None or not isinstance(out, io.StringIO):
+        return True
+    from encord_manifest.writing import OutputError, write_file
+
+    try:
+        write_file(output_file, out.getvalue().encode("utf-8"), None, force=force)
+    except OutputError as error:
+        _print_error(f"cannot write {error}")
+        return False
+    return True
 
 
 def _say_excluded(
@@ -619,6 +692,22 @@ def schema() -> None:
     sys.stdout.write(schema_text())
 
 
+@app.command()
+def completion(
+    shell: Annotated[ShellChoice, typer.Argument(help="The shell to complete in.")],
+) -> None:
+    """Print the shell completion script, e.g. `source <(encord-manifest completion bash)`."""
+    # Re-exported by typer.completion (not in its __all__) since Typer 0.4.
+    from typer.completion import get_completion_script  # type: ignore[attr-defined]
+
+    # Typer's own scripts, which speak its completion protocol (click's would not be
+    # answered); the command named is the one a user runs, whatever started this process.
+    script = get_completion_script(
+        prog_name="encord-manifest", complete_var="_ENCORD_MANIFEST_COMPLETE", shell=shell.value
+    )
+    sys.stdout.write(script.rstrip("\n") + "\n")
+
+
 def _register_job_commands() -> None:
     """submit, status and verify live in cli_jobs.py; listed after the offline commands."""
     from encord_manifest import cli_jobs
@@ -641,7 +730,9 @@ def main() -> None:
 
 def _main() -> None:
     try:
-        app()
+        # One name however it was started (`python -m encord_manifest` too): usage lines and
+        # the completion script's hook name the command a shell would complete.
+        app(prog_name="encord-manifest")
     except BrokenPipeError:
         # The reader went away (`| head`); say nothing more, and keep Python from
         # complaining about the closed stdout at exit.

@@ -25,3 +25,20 @@ class InputFormat(str, enum.Enum):
 
     JSON = "json"
     CSV = "csv"
+
+
+class ColorChoice(str, enum.Enum):
+    """``--color``: ``auto`` colours a terminal unless NO_COLOR is set, or when FORCE_COLOR is."""
+
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+class ShellChoice(str, enum.Enum):
+    """``completion SHELL``: the shells click and Typer write completion scripts for."""
+
+    BASH = "bash"
+    ZSH = "zsh"
+    FISH = "fish"
+    POWERSHELL = "powershell"

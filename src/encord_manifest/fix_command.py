@@ -37,12 +37,14 @@ def fix_file(
     err: TextIO,
     tally: FixTally,
     force: bool = False,
+    name: str | None = None,
 ) -> FileResult:
     """Fix one file; with ``write``, replace it atomically, else print the diff to ``out``.
 
     Returns the findings that remain (with ``write``) or the file's findings as they are,
     also when the fixes cannot be written (said on ``err``, counted in ``tally.failed``).
-    ``force``: write where ``writing`` would refuse (``--force-write``).
+    ``force``: write where ``writing`` would refuse (``--force-write``). ``name``: what to
+    call the file in findings, if not its path (``--stdin-filename``).
     Raises the linter's InputError.
     """
     raw = read_input(path, settings.max_input_bytes)
@@ -53,7 +55,7 @@ def fix_file(
         expected = snapshot(Path(path), raw) if write else None
     except OutputError as error:  # gone the moment it was read: reported when writing
         failure = error
-    name = "<stdin>" if path == "-" else path
+    name = name or ("<stdin>" if path == "-" else path)
     fixed = fix_bytes(name, raw, settings, source_format(path, format))
     if fixed is None:  # not text at all: nothing to fix, the lint says why
         return lint_bytes(name, raw, settings, format)

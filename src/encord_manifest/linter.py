@@ -117,9 +117,11 @@ def lint_file(
     settings: LintSettings,
     format: SourceFormat | None = None,
     extra: Sequence[ExtraCheck] = (),
+    name: str | None = None,
 ) -> FileResult:
-    """Lint a file by name ('-' for standard input), opened and read once."""
-    with open_input(path) as opened:
+    """Lint a file by name ('-' for standard input), opened and read once; ``name`` is what
+    findings call it, if not its path (``--stdin-filename``)."""
+    with open_input(path, name) as opened:
         if source_format(path, format) == "json" and not extra and path != "-":
             in_parts = _lint_in_parts(opened, settings)
             if in_parts is not None:

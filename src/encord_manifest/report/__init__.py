@@ -148,7 +148,18 @@ def default_format(environ: dict[str, str] | None = None) -> OutputFormat:
     return OutputFormat.GITHUB if environ.get("GITHUB_ACTIONS") == "true" else OutputFormat.CONCISE
 
 
-def use_color(stream_is_terminal: bool, environ: dict[str, str] | None = None) -> bool:
-    """Colour on a terminal unless NO_COLOR is set (https://no-color.org)."""
+def use_color(
+    stream_is_terminal: bool, environ: dict[str, str] | None = None, choice: str = "auto"
+) -> bool:
+    """Whether to colour the text formats: ``--color always|never`` as told; ``auto`` colours
+    a terminal, never when NO_COLOR is set (https://no-color.org, the reader's opt-out, which
+    wins), and also a pipe or file when FORCE_COLOR is set to anything but "", "0" or "false"
+    (https://force-color.org: CI logs that render colour)."""
+    if choice != "auto":
+        return choice == "always"
     environ = dict(os.environ) if environ is None else environ
-    return stream_is_terminal and not environ.get("NO_COLOR")
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR", "").strip().lower() not in ("", "0", "false"):
+        return True
+    return stream_is_terminal

@@ -56,12 +56,13 @@ def display_name(path: str) -> str:
 class _Input:
     """A context manager: the input opened once, closed at the end (standard input stays open)."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, name: str | None = None) -> None:
         self.path = path
+        self.name = name
         self.opened: Opened | None = None
 
     def __enter__(self) -> Opened:
-        name = display_name(self.path)
+        name = self.name or display_name(self.path)
         try:
             if self.path == "-":
                 stream: BinaryIO = sys.stdin.buffer
@@ -85,9 +86,12 @@ class _Input:
             self.opened.stream.close()
 
 
-def open_input(path: str) -> _Input:
-    """``with open_input(path) as opened:`` ('-' for standard input); InputError if it cannot."""
-    return _Input(path)
+def open_input(path: str, name: str | None = None) -> _Input:
+    """``with open_input(path) as opened:`` ('-' for standard input); InputError if it cannot.
+
+    ``name``: what to call it in findings and messages (``--stdin-filename``), if not its path.
+    """
+    return _Input(path, name)
 
 
 def read_opened(opened: Opened, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> bytes:
