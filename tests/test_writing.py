@@ -279,9 +279,12 @@ def test_a_socket_and_a_directory_are_refused(tmp_path: Path) -> None:
     one_error_line(into.stderr, tmp_path, "is a directory")
 
 
-def test_force_write_needs_fix() -> None:
+def test_force_write_needs_fix_or_an_output_file() -> None:
     done = run_cli("lint", "--force-write", "x.json")
-    assert done.returncode == 2 and "--force-write applies to --fix only" in done.stderr
+    assert (
+        done.returncode == 2
+        and "--force-write applies to --fix and --output-file only" in done.stderr
+    )
 
 
 def test_the_guards_look_at_the_mode_bits_not_at_access(tmp_path: Path) -> None:

@@ -99,6 +99,15 @@ def redact_text(text: str) -> str:
     return text
 
 
+#: A link into this project's own documentation (rule help, schema descriptions): its fragment
+#: is a heading's slug, shown; anything after the slug is masked as in any other URL.
+_OWN_DOCS = re.compile(
+    r"https://github\.com/encord-manifest/encord-manifest/blob/main/docs/[a-z0-9-]+\.md"
+    r"#[a-z0-9-]{1,80}(?![a-z0-9-])"
+)
+_CLOSING = ")]}>.,;:'\"`"
+
+
 def _mask_urls(text: str) -> str:
     spans: list[tuple[int, int]] = []
     position = 0
@@ -124,6 +133,11 @@ def _mask_urls(text: str) -> str:
         masked = _MASK_FROM.search(text, body, end)
         if masked is not None:  # a plain '?' or '#' stays, to show that something followed
             first = masked.end() if len(masked.group()) == 1 else masked.start()
+            own = _OWN_DOCS.match(text, scheme.start(), end)
+            if own is not None:  # the tool's own documentation: the heading's slug is shown
+                first = own.end()
+                if not text[first:end].rstrip(_CLOSING):  # a link's ")" or a sentence's "."
+                    first = end
             if kind == "other":
                 # Not quoted (prose, an unquoted CSV cell): a space before the query is part
                 # of the URL (U301), one after it ends the URL: "https://h/a?*** (row 3)".

@@ -31,12 +31,13 @@ SCHEMA_FILE = "manifest.schema.json"
 
 
 def schema_text() -> str:
-    """The schema as shipped: inside the package in a wheel, in schemas/ in a checkout."""
-    packaged = resources.files("encord_manifest").joinpath("schemas").joinpath(SCHEMA_FILE)
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
+    """The schema as shipped: schemas/ in a checkout (an editable install's packaged copy is
+    the one of the day it was installed), else the copy inside the package of a wheel."""
     checkout = Path(__file__).resolve().parents[2] / "schemas" / SCHEMA_FILE
-    return checkout.read_text(encoding="utf-8")
+    if checkout.is_file():
+        return checkout.read_text(encoding="utf-8")
+    packaged = resources.files("encord_manifest").joinpath("schemas").joinpath(SCHEMA_FILE)
+    return packaged.read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)
