@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from encord_manifest.diagnostics import Finding
     from encord_manifest.fix_command import FixTally
     from encord_manifest.linter import SourceFormat
-    from encord_manifest.report import Unreadable
     from encord_manifest.settings import LintSettings
 
 
@@ -280,7 +279,6 @@ def lint(
     from encord_manifest.config import render_settings
     from encord_manifest.linter import FileResult, InputError, lint_file, source_format
     from encord_manifest.report import ReportOptions, default_format, reporter, use_color
-    from encord_manifest.sources.reading import display_name
     from encord_manifest.writing import OutputError
 
     if fix and diff:
@@ -317,7 +315,7 @@ def lint(
     )
     results: list[FileResult] = []
     failed_inputs = False
-    unreadable: list[Unreadable] = []
+    unread = 0
     tally = None
     if fix or diff:  # only then: the fixer's modules would cost every run start-up time
         from encord_manifest.fix_command import FixTally, fix_file
@@ -326,11 +324,10 @@ def lint(
     forced_format = _forced_format(input_format)
     chosen = output_format or default_format()
 
-    def cannot_read(message: str, path: str | None = None) -> None:
-        nonlocal failed_inputs
+    def cannot_read(message: str) -> None:
+        nonlocal unread, failed_inputs
         _print_error(f"cannot read {message}")
-        failed_inputs = True
-        unreadable.append(_unreadable(message, path))
+        unread, failed_inputs = unread + 1, True
 
     files = expand_paths(paths, cannot_read)
     _refuse_output_over_input(output_file, files)
@@ -368,7 +365,7 @@ def lint(
             if chosen is not OutputFormat.FULL:  # only `full` shows source lines
                 results[-1].source = None
         except InputError as error:
-            cannot_read(str(error), name or display_name(path))
+            cannot_read(str(error))
         except OutputError as error:
             _print_error(f"cannot write {error}")
             failed_inputs = True
@@ -384,10 +381,7 @@ def lint(
         )
     terminal = output_file is None and sys.stdout.isatty()
     options = ReportOptions(
-        color=use_color(terminal, choice=color.value),
-        quiet=quiet,
-        unread=len(unreadable),
-        unreadable=tuple(unreadable),
+        color=use_color(terminal, choice=color.value), quiet=quiet, unread=unread
     )
     if statistics:
         from encord_manifest.report.statistics import render as render_statistics
@@ -401,16 +395,6 @@ def lint(
     failing = {"error", "warning"} if strict else {"error"}
     has_failures = any(d.severity.value in failing for r in results for d in r.diagnostics)
     raise typer.Exit(EXIT_FINDINGS if has_failures and not exit_zero else EXIT_CLEAN)
-
-
-def _unreadable(message: str, path: str | None) -> Unreadable:
-    """What could not be read, from "NAME: reason" (the reports give the two apart)."""
-    from encord_manifest.report import Unreadable
-
-    if path and message.startswith(f"{path}: "):
-        return Unreadable(path, message[len(path) + 2 :])
-    name, _, reason = message.partition(": ")  # a directory that could not be listed
-    return Unreadable(name, reason) if reason else Unreadable(path or "", message)
 
 
 def _refuse_output_over_input(output_file: Path | None, files: list[str]) -> None:

@@ -76,16 +76,6 @@ class Summary:
 
 
 @dataclass(frozen=True)
-class Unreadable:
-    """An input the run could not read at all (missing, a directory, no permission, too
-    large...): no findings, but the formats that other programs read must not show a clean
-    run for it (SARIF, JUnit, GitLab, GitHub annotations)."""
-
-    path: str
-    reason: str
-
-
-@dataclass(frozen=True)
 class ReportOptions:
     #: ANSI colours (text formats only).
     color: bool = False
@@ -93,8 +83,6 @@ class ReportOptions:
     quiet: bool = False
     #: Inputs the run could not read (named on stderr), for the summary to say so.
     unread: int = 0
-    #: Those inputs, for the formats that report them as such.
-    unreadable: tuple[Unreadable, ...] = ()
 
 
 Reporter = Callable[[Sequence[FileResult], ReportOptions], str]
@@ -106,13 +94,7 @@ def reporter(output_format: OutputFormat) -> Reporter:
     render: Reporter = module.render
 
     def render_shown(results: Sequence[FileResult], options: ReportOptions | None = None) -> str:
-        options = options or ReportOptions()
-        if options.unreadable:
-            unreadable = tuple(
-                Unreadable(shown_path(u.path), escape_control(u.reason)) for u in options.unreadable
-            )
-            options = dataclasses.replace(options, unreadable=unreadable)
-        return render(shown(results), options)
+        return render(shown(results), options or ReportOptions())
 
     return render_shown
 

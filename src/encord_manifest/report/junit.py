@@ -1,10 +1,6 @@
 """`junit`: JUnit XML, one test suite per file and one failing test case per finding.
 
-A clean file is one passing test case, so that CI test views list every file checked. A test
-case is named by what it is about, "CODE at POINTER", never by its line, so that test views
-that follow cases from run to run (flaky and new-failure tracking) see the same finding as
-the same case; the position is in the failure's text. A file that could not be read is a
-suite with one case in error.
+A clean file is one passing test case, so that CI test views list every file checked.
 """
 
 from __future__ import annotations
@@ -14,8 +10,7 @@ import xml.etree.ElementTree as ElementTree
 from collections.abc import Sequence
 
 from encord_manifest.linter import FileResult
-from encord_manifest.report import ReportOptions, Unreadable
-from encord_manifest.report.identity import report_path
+from encord_manifest.report import ReportOptions
 
 #: Characters XML 1.0 cannot hold at all, not even escaped (a title with a control character).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -23,29 +18,6 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 def _safe(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
-
-
-def _unreadable_suite(root: ElementTree.Element, unreadable: Unreadable) -> None:
-    path = _safe(report_path(unreadable.path))
-    suite = ElementTree.SubElement(
-        root, "testsuite", name=path, tests="1", failures="0", errors="1"
-    )
-    case = ElementTree.SubElement(suite, "testcase", name="readable", classname=path)
-    error = ElementTree.SubElement(
-        case, "error", message=_safe(unreadable.reason), type="unreadable-input"
-    )
-    error.text = _safe(f"cannot read {unreadable.path}: {unreadable.reason}")
-
-
-def _case_names(result: FileResult) -> list[str]:
-    """ "CODE at POINTER" for each finding; a second of the same gets " (2)"."""
-    seen: dict[str, int] = {}
-    names = []
-    for diagnostic in result.diagnostics:
-        name = f"{diagnostic.code} at {diagnostic.pointer or '/'}"
-        seen[name] = seen.get(name, 0) + 1
-        names.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
-    return names
 
 
 def render(results: Sequence[FileResult], options: ReportOptions | None = None) -> str:
@@ -65,10 +37,13 @@ def render(results: Sequence[FileResult], options: ReportOptions | None = None) 
         failed += len(result.diagnostics)
         if not result.diagnostics:
             ElementTree.SubElement(suite, "testcase", name="manifest", classname=_safe(result.path))
-        for diagnostic, name in zip(result.diagnostics, _case_names(result), strict=True):
+        for diagnostic in result.diagnostics:
             span = diagnostic.span
             case = ElementTree.SubElement(
-                suite, "testcase", name=_safe(name), classname=_safe(result.path)
+                suite,
+                "testcase",
+                name=f"{diagnostic.code} at {span.line}:{span.column}",
+                classname=_safe(result.path),
             )
             failure = ElementTree.SubElement(
                 case, "failure", message=_safe(diagnostic.message), type=diagnostic.code
@@ -78,12 +53,8 @@ def render(results: Sequence[FileResult], options: ReportOptions | None = None) 
                 f"{diagnostic.code} {diagnostic.message}"
                 + (f" ({diagnostic.hint})" if diagnostic.hint else "")
             )
-    unreadable = options.unreadable if options else ()
-    for each in unreadable:
-        _unreadable_suite(root, each)
-    root.set("tests", str(total + len(unreadable)))
+    root.set("tests", str(total))
     root.set("failures", str(failed))
-    root.set("errors", str(len(unreadable)))
     ElementTree.indent(root)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
