@@ -98,10 +98,9 @@ def artifact_location(path: str, root: str | None) -> dict[str, str]:
     named = report_path(path, root)
     if root is not None and os.path.isabs(named):
         return {"uri": Path(named).as_uri()}
+    # Only unreserved characters and '/' stay: a ':' (which would read as a scheme in a first
+    # segment), '#', '?', '%', spaces and non-ASCII are all encoded.
     encoded = urllib.parse.quote(named, safe="/", errors="surrogateescape")
-    # A first segment with ':' would read as a scheme ("c:x.json"); "./" keeps it a path.
-    if ":" in named.split("/", 1)[0]:
-        encoded = "./" + encoded
     return {"uri": encoded, "uriBaseId": SRCROOT} if root is not None else {"uri": encoded}
 
 
