@@ -7,6 +7,7 @@ import json
 import os
 import re
 import sys
+import urllib.parse
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -53,6 +54,8 @@ def test_every_format_over_the_examples(
     result = runner.invoke(app, args)
     # github's stop-commands token is fresh each run (unguessable): pinned as <token>.
     shown = re.sub(r"(?m)^::(stop-commands::)?[0-9a-f]{32}(::)?$", r"::\1<token>\2", result.stdout)
+    # SARIF's %SRCROOT% is the working directory, wherever the checkout is: pinned as <root>.
+    shown = shown.replace(f'"{ROOT.as_uri()}/"', '"file:///<root>/"')
     assert f"exit code {result.exit_code}\n{shown}" == snapshot
 
 
@@ -75,14 +78,19 @@ def test_sarif_is_valid_against_the_sarif_2_1_0_schema(monkeypatch: pytest.Monke
     schema = json.loads(schema_file.read_text(encoding="utf-8"))
     monkeypatch.chdir(ROOT)
     log = json.loads(reporter(OutputFormat.SARIF)(_results(INVALID + CSV_INVALID), ReportOptions()))
-    jsonschema.validate(log, schema, cls=jsonschema.Draft4Validator)
+    checker = jsonschema.FormatChecker()  # without it, any string passes as a URI
+    assert not checker.conforms("a b.json", "uri-reference"), "no URI validator installed"
+    jsonschema.validate(log, schema, cls=jsonschema.Draft4Validator, format_checker=checker)
     (run,) = log["runs"]
     rules = run["tool"]["driver"]["rules"]
     assert all(r["fullDescription"]["text"] and r["shortDescription"]["text"] for r in rules)
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
-        uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-        assert (ROOT / uri).is_file() and not uri.startswith("/")
+        location = result["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert location["uriBaseId"] == "%SRCROOT%" and not location["uri"].startswith("/")
+        assert (ROOT / urllib.parse.unquote(location["uri"])).is_file()
+        assert result["partialFingerprints"]["encordManifest/v1"]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == ROOT.as_uri() + "/"
 
 
 # --- JUnit, GitLab, JSON lines ----------------------------------------------------------------
@@ -114,7 +122,7 @@ def test_gitlab_fingerprints_are_stable_and_unique() -> None:
     prints = [issue["fingerprint"] for issue in first]
     assert len(prints) == len(set(prints)) == sum(len(r.diagnostics) for r in results)
     assert {issue["severity"] for issue in first} <= {"major", "minor", "info"}
-    assert all(issue["location"]["positions"]["begin"]["line"] >= 1 for issue in first)
+    assert all(issue["location"]["lines"]["begin"] >= 1 for issue in first)
 
 
 def test_json_lines_are_the_json_formats_records() -> None:

@@ -278,7 +278,8 @@ def lint(
     """Check manifests against the schema and every rule; report each problem at its line and column."""
     from encord_manifest.config import render_settings
     from encord_manifest.linter import FileResult, InputError, lint_file, source_format
-    from encord_manifest.report import ReportOptions, default_format, reporter, use_color
+    from encord_manifest.report import ReportOptions, Unread, default_format, reporter, use_color
+    from encord_manifest.sources.reading import display_name
     from encord_manifest.writing import OutputError
 
     if fix and diff:
@@ -315,7 +316,7 @@ def lint(
     )
     results: list[FileResult] = []
     failed_inputs = False
-    unread = 0
+    unread: list[Unread] = []
     tally = None
     if fix or diff:  # only then: the fixer's modules would cost every run start-up time
         from encord_manifest.fix_command import FixTally, fix_file
@@ -324,10 +325,11 @@ def lint(
     forced_format = _forced_format(input_format)
     chosen = output_format or default_format()
 
-    def cannot_read(message: str) -> None:
-        nonlocal unread, failed_inputs
+    def cannot_read(message: str, path: str | None = None) -> None:
+        nonlocal failed_inputs
         _print_error(f"cannot read {message}")
-        unread, failed_inputs = unread + 1, True
+        unread.append(Unread.of(message, path))
+        failed_inputs = True
 
     files = expand_paths(paths, cannot_read)
     _refuse_output_over_input(output_file, files)
@@ -365,7 +367,7 @@ def lint(
             if chosen is not OutputFormat.FULL:  # only `full` shows source lines
                 results[-1].source = None
         except InputError as error:
-            cannot_read(str(error))
+            cannot_read(str(error), name or display_name(path))
         except OutputError as error:
             _print_error(f"cannot write {error}")
             failed_inputs = True
@@ -381,7 +383,10 @@ def lint(
         )
     terminal = output_file is None and sys.stdout.isatty()
     options = ReportOptions(
-        color=use_color(terminal, choice=color.value), quiet=quiet, unread=unread
+        color=use_color(terminal, choice=color.value),
+        quiet=quiet,
+        unread=len(unread),
+        unread_inputs=tuple(unread),
     )
     if statistics:
         from encord_manifest.report.statistics import render as render_statistics

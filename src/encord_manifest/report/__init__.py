@@ -71,8 +71,31 @@ class Summary:
             counts[Severity.WARNING],
             counts[Severity.INFO],
             fixable,
-            options.unread if options else 0,
+            (options.unread or len(options.unread_inputs)) if options else 0,
         )
+
+
+@dataclass(frozen=True)
+class Unread:
+    """An input that could not be read (named on stderr): the CI formats show it as a failure
+    of its own, so that their views never show such a run as clean."""
+
+    #: The input as findings would name it ('<stdin>', the --stdin-filename, a directory).
+    path: str
+    #: Why: "No such file or directory", "is a directory", "larger than 2 GiB, ...".
+    reason: str
+
+    @classmethod
+    def of(cls, message: str, path: str | None = None) -> Unread:
+        """From the stderr message "NAME: reason"; ``path`` when the name is known exactly
+        (a name may itself hold ': ')."""
+        if path is not None and message.startswith(f"{path}: "):
+            return cls(path, message[len(path) + 2 :])
+        name, separator, reason = message.partition(": ")
+        return cls(name, reason) if separator else cls(path or message, message)
+
+    def shown(self) -> Unread:
+        return Unread(shown_path(self.path), escape_control(self.reason))
 
 
 @dataclass(frozen=True)
@@ -83,6 +106,8 @@ class ReportOptions:
     quiet: bool = False
     #: Inputs the run could not read (named on stderr), for the summary to say so.
     unread: int = 0
+    #: Those inputs, for the CI formats to report each (``unread`` counts them).
+    unread_inputs: tuple[Unread, ...] = ()
 
 
 Reporter = Callable[[Sequence[FileResult], ReportOptions], str]
@@ -94,7 +119,11 @@ def reporter(output_format: OutputFormat) -> Reporter:
     render: Reporter = module.render
 
     def render_shown(results: Sequence[FileResult], options: ReportOptions | None = None) -> str:
-        return render(shown(results), options or ReportOptions())
+        options = options or ReportOptions()
+        if options.unread_inputs:
+            unread = tuple(u.shown() for u in options.unread_inputs)
+            options = dataclasses.replace(options, unread_inputs=unread)
+        return render(shown(results), options)
 
     return render_shown
 
