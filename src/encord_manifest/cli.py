@@ -274,11 +274,21 @@ def lint(
         ),
     ] = None,
     force_write: Annotated[bool, _force_write("Fixes")] = False,
+    skip_non_manifests: Annotated[
+        bool,
+        typer.Option(
+            "--skip-non-manifests",
+            help="Leave out, with an info line, files that are plainly not Encord manifests "
+            "(package.json, a web app's manifest.json, a CSV without an ObjectUrl header); "
+            "misspelt manifests are still linted. For hooks and CI.",
+        ),
+    ] = False,
 ) -> None:
     """Check manifests against the schema and every rule; report each problem at its line and column."""
     from encord_manifest.config import render_settings
     from encord_manifest.linter import FileResult, InputError, lint_file, source_format
     from encord_manifest.report import ReportOptions, Unread, default_format, reporter, use_color
+    from encord_manifest.selection import NotAManifest
     from encord_manifest.sources.reading import display_name
     from encord_manifest.writing import OutputError
 
@@ -359,13 +369,18 @@ def lint(
                         tally=tally,
                         force=force_write,
                         name=name,
+                        skip_non_manifests=skip_non_manifests,
                     )
                 )
             else:
                 extra = [remote_checker(resolved.lint)] if remote_checker else []
-                results.append(lint_file(path, resolved.lint, as_format, extra, name))
+                results.append(
+                    lint_file(path, resolved.lint, as_format, extra, name, skip_non_manifests)
+                )
             if chosen is not OutputFormat.FULL:  # only `full` shows source lines
                 results[-1].source = None
+        except NotAManifest as reason:
+            _say_not_a_manifest(name or path, [*paths, *([name] if name else [])], str(reason))
         except InputError as error:
             cannot_read(str(error), name or display_name(path))
         except OutputError as error:
@@ -438,6 +453,16 @@ def _say_excluded(
     if path in named:
         where = resolved.config.label if resolved.config else "the configuration"
         print(f"encord-manifest: info: {path}: not {done}: excluded by {where}", file=sys.stderr)
+
+
+def _say_not_a_manifest(path: str, named: list[str], reason: str) -> None:
+    """``--skip-non-manifests``: said for a file named on the command line (a hook's), as
+    for an excluded one; silent for files found in a directory."""
+    from encord_manifest.redaction import shown_line
+
+    if path in named:
+        line = f"encord-manifest: info: {path}: not linted: not an Encord manifest ({reason})"
+        print(shown_line(line), file=sys.stderr)
 
 
 def _remote_checker(

@@ -195,3 +195,38 @@ def _csv_cell(cell: str) -> str:
     if any(c in cell for c in ',"\r\n'):
         return '"' + cell.replace('"', '""') + '"'
     return cell
+
+
+def not_generated_reason(raw: bytes) -> str | None:
+    """Why ``raw``, a JSON file beside a CSV, is not what conversion of a CSV writes; None
+    when it is (``convert --sync`` then may replace it).
+
+    No marker is needed: the converter's output is canonical, so a JSON it wrote is one that
+    CSV can carry in full and that comes back byte for byte from JSON -> CSV -> JSON. A
+    hand-written file (metadata, other data types, its own layout) does not.
+    """
+    try:
+        data = json.loads(raw)
+    except ValueError:  # UnicodeDecodeError included
+        return "it is not valid JSON"
+    if not isinstance(data, dict):
+        return "it is not a JSON object"
+    # The one flag conversion writes (--skip-duplicate-urls), always last.
+    flagged = data.get("skip_duplicate_urls") is True and list(data)[-1] == "skip_duplicate_urls"
+    if flagged:
+        del data["skip_duplicate_urls"]
+    refusals = csv_refusals(data, allow_formulas=True)
+    if refusals:
+        from encord_manifest.diagnostics import format_pointer
+
+        first = refusals[0]
+        more = f" (and {len(refusals) - 1} more)" if len(refusals) > 1 else ""
+        return f"it holds what CSV cannot carry: {format_pointer(first.pointer)}: {first.message}{more}"
+    from encord_manifest.sources.csv_source import load_csv
+
+    again = load_csv("<round trip>", to_csv_text(data).encode("utf-8")).data
+    if isinstance(again, dict) and flagged:
+        again["skip_duplicate_urls"] = True
+    if again is None or to_json_bytes(again) != raw:
+        return "its text is not what conversion writes (written or edited by hand)"
+    return None

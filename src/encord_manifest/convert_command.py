@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from encord_manifest.convert import Refusal, csv_refusals, to_csv_text, to_json_bytes
+from encord_manifest.convert import (
+    Refusal,
+    csv_refusals,
+    not_generated_reason,
+    to_csv_text,
+    to_json_bytes,
+)
 from encord_manifest.diagnostics import Severity
 from encord_manifest.document import Document
 from encord_manifest.exit_codes import EXIT_CLEAN, EXIT_FINDINGS
@@ -84,6 +90,8 @@ def run_convert(request: ConvertRequest, out: TextIO, err: TextIO) -> int:
     if request.check:
         return _check(output, content, err) or status
     expected, unchanged = _current(output, content)
+    if not unchanged and request.sync and expected is not ABSENT and _foreign(output, err):
+        return EXIT_FINDINGS
     if not unchanged:
         write_file(output, content, expected, force=request.force_write)
         _say(err, f"{document.path}: wrote {output}")
@@ -103,6 +111,25 @@ def _current(output: Path, content: bytes) -> tuple[Expected, bool]:
     except OSError:
         return None, False  # the write says why
     return snapshot(output, current), current == content
+
+
+def _foreign(output: Path, err: TextIO) -> bool:
+    """Whether ``--sync`` must leave ``output`` alone: a JSON that conversion did not write
+    (said on ``err``, one line). Read again after ``_current``'s snapshot: should it change
+    in between, the write's comparison with that snapshot refuses it anyway."""
+    try:
+        current = output.read_bytes()
+    except OSError:
+        return False  # not a readable file: the write says why
+    reason = not_generated_reason(current)
+    if reason is None:
+        return False
+    _say(
+        err,
+        f"{output}: not replaced: {reason}; --sync replaces only a JSON that conversion "
+        "wrote (move it away or delete it to have it written)",
+    )
+    return True
 
 
 def beside(input: str, target: SourceFormat) -> Path:

@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import TextIO
 
 from encord_manifest.fixes import fix_bytes
-from encord_manifest.linter import FileResult, SourceFormat, lint_bytes, read_input, source_format
+from encord_manifest.linter import (
+    FileResult,
+    SourceFormat,
+    lint_bytes,
+    load,
+    read_input,
+    skip_unless_manifest,
+    source_format,
+)
 from encord_manifest.redaction import escape_lines, shown_line
 from encord_manifest.settings import LintSettings
 from encord_manifest.writing import OutputError, Snapshot, snapshot, write_file
@@ -38,6 +46,7 @@ def fix_file(
     tally: FixTally,
     force: bool = False,
     name: str | None = None,
+    skip_non_manifests: bool = False,
 ) -> FileResult:
     """Fix one file; with ``write``, replace it atomically, else print the diff to ``out``.
 
@@ -45,7 +54,7 @@ def fix_file(
     also when the fixes cannot be written (said on ``err``, counted in ``tally.failed``).
     ``force``: write where ``writing`` would refuse (``--force-write``). ``name``: what to
     call the file in findings, if not its path (``--stdin-filename``).
-    Raises the linter's InputError.
+    Raises the linter's InputError, and with ``skip_non_manifests`` ``selection.NotAManifest``.
     """
     raw = read_input(path, settings.max_input_bytes)
     # Right after the read: the write compares the file with this (writing.write_file).
@@ -56,6 +65,8 @@ def fix_file(
     except OutputError as error:  # gone the moment it was read: reported when writing
         failure = error
     name = name or ("<stdin>" if path == "-" else path)
+    if skip_non_manifests:
+        skip_unless_manifest(load(name, raw, source_format(path, format)))
     fixed = fix_bytes(name, raw, settings, source_format(path, format))
     if fixed is None:  # not text at all: nothing to fix, the lint says why
         return lint_bytes(name, raw, settings, format)

@@ -118,16 +118,30 @@ def lint_file(
     format: SourceFormat | None = None,
     extra: Sequence[ExtraCheck] = (),
     name: str | None = None,
+    skip_non_manifests: bool = False,
 ) -> FileResult:
     """Lint a file by name ('-' for standard input), opened and read once; ``name`` is what
-    findings call it, if not its path (``--stdin-filename``)."""
+    findings call it, if not its path (``--stdin-filename``). With ``skip_non_manifests``,
+    raises ``selection.NotAManifest`` for a file that is plainly something else (a JSON file
+    large enough to be linted in parts is taken as a manifest: it has an entry list)."""
     with open_input(path, name) as opened:
         if source_format(path, format) == "json" and not extra and path != "-":
             in_parts = _lint_in_parts(opened, settings)
             if in_parts is not None:
                 return in_parts
         document = _load_opened(opened, format, None, settings.max_input_bytes)
+    if skip_non_manifests:
+        skip_unless_manifest(document)
     return lint_document(document, settings, extra)
+
+
+def skip_unless_manifest(document: Document) -> None:
+    """Raise ``selection.NotAManifest`` when the document is plainly not a manifest."""
+    from encord_manifest.selection import NotAManifest, skip_reason
+
+    reason = skip_reason(document)
+    if reason is not None:
+        raise NotAManifest(reason)
 
 
 def _lint_in_parts(opened: Opened, settings: LintSettings) -> FileResult | None:
