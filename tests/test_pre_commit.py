@@ -106,17 +106,18 @@ def try_repo(
 
 
 def run_hook(
-    hook: str, repo: Path, hook_repo: tuple[Path, str], home: Path
+    hook: str, repo: Path, hook_repo: tuple[Path, str], home: Path, *options: str
 ) -> subprocess.CompletedProcess[str]:
     """`pre-commit run` with the hook repository in the configuration, as users have it;
-    its environment is installed once into ``home`` and reused."""
+    its environment is installed once into ``home`` and reused. ``options``: for `run`
+    (``--verbose`` shows a passing hook's output)."""
     path, commit = hook_repo
     config = (
         f"repos:\n  - repo: {path}\n    rev: {commit}\n    hooks:\n"
         "      - id: encord-manifest-lint\n      - id: encord-manifest-convert\n"
     )
     add(repo, {".pre-commit-config.yaml": config})
-    return pre_commit("run", hook, "--all-files", cwd=repo, home=home)
+    return pre_commit("run", hook, "--all-files", *options, cwd=repo, home=home)
 
 
 def test_lint_hook_fails_on_bad_manifests_at_their_lines(
@@ -224,3 +225,140 @@ def test_the_readme_snippet_works_as_a_repository_configuration(
     git("add", "-A", cwd=manifests)
     second = pre_commit("run", "--all-files", cwd=manifests, home=pre_commit_home)
     assert second.returncode == 0, second.stdout + second.stderr
+
+
+#: What a web app, a browser extension, build tools and package managers keep in a repository:
+#: none of it is an Encord manifest, though several are named like one.
+NOT_MANIFESTS = {
+    "public/manifest.json": json.dumps(
+        {"name": "App", "short_name": "App", "icons": [{"src": "icon.png"}], "start_url": "/"}
+    ),
+    "site.webmanifest": '{"name": "App", "icons": []}',
+    "app/manifest.webmanifest": '{"name": "App", "icons": []}',
+    "build/asset-manifest.json": json.dumps(
+        {"files": {"main.js": "/static/js/main.js"}, "entrypoints": ["static/js/main.js"]}
+    ),
+    "dist/.vite/manifest.json": json.dumps({"index.html": {"file": "assets/index.js"}}),
+    "mix-manifest.json": '{"/js/app.js": "/js/app.js?id=1"}',
+    "node_modules/lib/manifest.json": '{"name": "lib"}',
+    "package.json": '{"name": "x", "version": "1.0.0"}',
+    "composer.json": '{"name": "x/y", "require": {}}',
+    "composer.lock": '{"packages": []}',
+    "android/app/src/main/AndroidManifest.xml": "<manifest/>\n",
+    "MANIFEST.in": "include README.md\n",
+    "data/table.csv": "not,a\nmanifest\n",
+    # Picked by name, skipped by content: a browser extension's manifest at the root.
+    "manifest.json": json.dumps({"manifest_version": 3, "name": "x", "version": "1"}),
+}
+SKIPPED = "encord-manifest: info: manifest.json: not linted: not an Encord manifest"
+
+
+def test_lint_hook_leaves_web_build_and_package_manifests_alone(
+    manifests: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    add(manifests, NOT_MANIFESTS)
+    done = run_hook("encord-manifest-lint", manifests, hook_repo, pre_commit_home, "--verbose")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"^encord-manifest lint\.+Passed$", done.stdout, re.M)
+    assert f"{SKIPPED} (no top-level key of one)" in done.stdout
+    assert "No files linted." in done.stdout
+    for name in NOT_MANIFESTS:
+        if name != "manifest.json":
+            assert name not in done.stdout
+
+
+def test_lint_hook_still_fails_manifests_beside_them_and_keeps_did_you_mean(
+    manifests: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    typo = {"image_group": [{"title": "g", "createVideo": False, "objectUrl_0": f"{H}/a.jpg"}]}
+    add(
+        manifests,
+        {
+            **NOT_MANIFESTS,
+            "manifests/bad.json": BAD_JSON,
+            "manifests/typo.json": json.dumps(typo, indent=2),
+            "encord-import.csv": f"Object URL,Image title\n{H}/a.jpg,A\n",
+        },
+    )
+    done = run_hook("encord-manifest-lint", manifests, hook_repo, pre_commit_home)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "manifests/bad.json:13:3: F003 duplicate key 'image_groups'" in done.stdout
+    assert (
+        "manifests/typo.json:2:3: S101 [*] unknown top-level key 'image_group'; its entries "
+        "would be ignored (did you mean 'image_groups'?)" in done.stdout
+    )
+    assert "encord-import.csv:1:1: C703 " in done.stdout  # a near-miss header: linted
+    assert "in 3 files." in done.stdout and SKIPPED in done.stdout
+    assert "public/manifest.json" not in done.stdout and "package.json" not in done.stdout
+
+
+#: A hand-written manifest beside its CSV, holding what CSV cannot: the issue's case.
+HAND_WRITTEN = json.dumps(
+    {
+        "images": [
+            {
+                "objectUrl": f"{H}/{name}.jpg",
+                "title": name.upper(),
+                "clientMetadata": {"site": "ward 3", "reviewed": True},
+                "imageMetadata": {"mimeType": "image/jpeg", "fileSize": 1024, "width": 640},
+            }
+            for name in ("a", "b")
+        ]
+    },
+    indent=4,
+)
+
+
+def test_convert_hook_leaves_a_hand_written_json_alone(
+    manifests: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    add(manifests, {"manifests/m.csv": GOOD_CSV, "manifests/m.json": HAND_WRITTEN})
+    git("commit", "-q", "-m", "hand-written", cwd=manifests)
+    add(manifests, {"manifests/m.csv": GOOD_CSV.replace(",B", ",Bee")})
+    done = run_hook("encord-manifest-convert", manifests, hook_repo, pre_commit_home)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert (
+        "manifests/m.json: not replaced: it holds what CSV cannot carry: "
+        "/images/0/clientMetadata: CSV cannot carry 'clientMetadata' (and 3 more); --sync "
+        "replaces only a JSON that conversion wrote" in done.stdout
+    )
+    assert "wrote manifests/m.json" not in done.stdout
+    assert (manifests / "manifests" / "m.json").read_text(encoding="utf-8") == HAND_WRITTEN
+    assert git("status", "--porcelain", "manifests/m.json", cwd=manifests) == ""
+
+
+def test_convert_hook_updates_its_own_json_after_a_commit(
+    manifests: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    add(manifests, {"manifests/m.csv": GOOD_CSV})
+    assert run_hook("encord-manifest-convert", manifests, hook_repo, pre_commit_home).returncode
+    git("add", "-A", cwd=manifests)
+    git("commit", "-q", "-m", "generated", cwd=manifests)
+    add(manifests, {"manifests/m.csv": GOOD_CSV + f"{H}/c.jpg,C\n"})
+    done = run_hook("encord-manifest-convert", manifests, hook_repo, pre_commit_home)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "manifests/m.csv: wrote manifests/m.json" in done.stdout
+    assert f"{H}/c.jpg" in (manifests / "manifests" / "m.json").read_text(encoding="utf-8")
+
+
+def test_the_readme_shows_how_to_widen_the_selection(
+    manifests: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    widened = re.search(r"\*\*Which files\.\*\*.*?```yaml\n(.*?)```", readme, re.S)
+    assert widened is not None
+    path, commit = hook_repo
+    config = f"repos:\n  - repo: {path}\n    rev: {commit}\n    hooks:\n" + widened.group(1)
+    add(
+        manifests,
+        {
+            ".pre-commit-config.yaml": config,
+            "data/batch.json": json.dumps({"videos": [{"objectUrl": f"{H}/a b.mp4"}]}),
+            "datasets/x.csv": GOOD_CSV,
+            "data/fixtures/broken.json": BAD_JSON,
+        },
+    )
+    done = pre_commit("run", "--all-files", cwd=manifests, home=pre_commit_home)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "data/batch.json:1:" in done.stdout and "U301" in done.stdout
+    assert "in 2 files." in done.stdout and "fixtures" not in done.stdout
