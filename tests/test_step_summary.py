@@ -63,11 +63,11 @@ def test_text_from_a_manifest_is_shown_literally() -> None:
 
 
 def test_secrets_are_masked_before_they_are_escaped() -> None:
-    message = "see https://b.example/a.jpg?X-Amz-Signature=0ddba11 and token=c0ffee"
+    message = "see https://u:hunter2@b.example/a.jpg?id=0ddba11 and token=c0ffee"
     results = [FileResult("m.json", [_finding("m.json", message)])]
     for environ in (ENVIRON, {}):
         summary = render(results, ReportOptions(), environ)
-        assert "0ddba11" not in summary and "c0ffee" not in summary
+        assert "0ddba11" not in summary and "c0ffee" not in summary and "hunter2" not in summary
     assert "0ddba11" not in reporter(OutputFormat.GITHUB_SUMMARY)(results, ReportOptions())
 
 
