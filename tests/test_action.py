@@ -317,6 +317,30 @@ def test_the_action_selects_what_the_pre_commit_hooks_select(tmp_path: Path) -> 
     assert "--skip-non-manifests" in lint_hook["entry"].split() + lint_hook.get("args", [])
 
 
+def test_by_default_the_action_lints_the_manifests_and_nothing_else(
+    installed: Path, tmp_path: Path
+) -> None:
+    pytest.importorskip("encord_manifest.selection")  # issue 17 item 1: the hooks' selection
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    bad = (FIXTURES / "examples" / "otc-import-with-mistakes.json").read_bytes()
+    files = {
+        "manifests/bad.json": bad,
+        "public/manifest.json": bad,  # a web app's directory: excluded by name
+        "src/manifest.json": b'{"name": "App", "icons": []}',  # a web-app manifest: by content
+        "package.json": b'{"name": "x"}',
+        "data/table.csv": b"a,b\n1,2\n",
+    }
+    for name, content in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(content)
+    done, outputs, summary = _lint(installed, tmp_path, {})
+    assert outputs["exit-code"] == "1", done.stderr
+    annotated = set(re.findall(r"(?m)^::\w+ file=([^,]+),", done.stdout))
+    assert annotated == {"manifests/bad.json"}
+    assert "src/manifest.json: not linted: not an Encord manifest" in done.stderr
+    assert "public" not in done.stdout + summary and "table.csv" not in done.stdout
+
+
 def test_the_readme_workflow_uses_the_action_with_its_inputs(tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## GitHub Actions\n", 1)[1].split("\n## ", 1)[0]
@@ -334,4 +358,3 @@ def test_the_readme_workflow_uses_the_action_with_its_inputs(tmp_path: Path) -> 
                 if "steps." in json.dumps(step):  # an output used: the action's own
                     for output in re.findall(r"steps\.[\w-]+\.outputs\.([\w-]+)", str(step)):
                         assert output in ACTION["outputs"]
-
