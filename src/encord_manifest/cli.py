@@ -255,6 +255,16 @@ def lint(
             rich_help_panel="Output",
         ),
     ] = None,
+    also_output: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            "--also-output",
+            metavar="FORMAT=PATH",
+            help="Also write the report in this format to this file, from the same run "
+            "(repeatable): --also-output sarif=results.sarif.",
+            rich_help_panel="Output",
+        ),
+    ] = None,
     color: Annotated[
         ColorChoice,
         typer.Option(
@@ -304,6 +314,7 @@ def lint(
     if stdin_filename is not None and "-" not in paths:
         _print_error("--stdin-filename names standard input, and no '-' is given")
         raise typer.Exit(EXIT_ERROR)
+    also = _also_outputs(also_output or [], show_settings or diff)
     out: TextIO = io.StringIO() if output_file else sys.stdout
     resolver = _resolver(
         select, extend_select or [], ignore or [], provider, config, isolated, max_input_size
@@ -343,6 +354,8 @@ def lint(
 
     files = expand_paths(paths, cannot_read)
     _refuse_output_over_input(output_file, files)
+    for _, also_path in also:
+        _refuse_output_over_input(also_path, files, "--also-output")
     for path in files:
         # Standard input named by --stdin-filename is that file for settings, format and findings.
         name = stdin_filename if path == "-" else None
@@ -410,6 +423,12 @@ def lint(
     else:
         out.write(reporter(chosen)(results, options))
     failed_inputs = not _write_output(output_file, out, force_write) or failed_inputs
+    if also:
+        from encord_manifest import cli_outputs
+
+        for problem in cli_outputs.write(also, results, options, force=force_write):
+            _print_error(f"cannot write {problem}")
+            failed_inputs = True
     if failed_inputs:
         raise typer.Exit(EXIT_ERROR)
     failing = {"error", "warning"} if strict else {"error"}
@@ -417,7 +436,25 @@ def lint(
     raise typer.Exit(EXIT_FINDINGS if has_failures and not exit_zero else EXIT_CLEAN)
 
 
-def _refuse_output_over_input(output_file: Path | None, files: list[str]) -> None:
+def _also_outputs(values: list[str], no_report: bool) -> list[tuple[OutputFormat, Path]]:
+    """``--also-output`` parsed; a bad value, or one given where no report is made, exits 2."""
+    if not values:
+        return []
+    from encord_manifest.cli_outputs import AlsoOutputError, parse
+
+    if no_report:
+        _print_error("--also-output writes the report; --diff and --show-settings make none")
+        raise typer.Exit(EXIT_ERROR)
+    try:
+        return parse(values)
+    except AlsoOutputError as error:
+        _print_error(str(error))
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def _refuse_output_over_input(
+    output_file: Path | None, files: list[str], option: str = "--output-file"
+) -> None:
     """--output-file naming one of the manifests would replace it with the report: refused
     before anything is read (exit 2)."""
     from encord_manifest.writing import same_file
@@ -426,7 +463,7 @@ def _refuse_output_over_input(output_file: Path | None, files: list[str]) -> Non
         return
     for path in files:
         if path != "-" and os.path.exists(path) and same_file(Path(path), output_file):
-            _print_error(f"--output-file {output_file} is the manifest {path}; choose another file")
+            _print_error(f"{option} {output_file} is the manifest {path}; choose another file")
             raise typer.Exit(EXIT_ERROR)
 
 

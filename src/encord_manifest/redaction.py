@@ -106,6 +106,8 @@ _OWN_DOCS = re.compile(
     r"#[a-z0-9-]{1,80}(?![a-z0-9-])"
 )
 _CLOSING = ")]}>.,;:'\"`"
+#: A fragment that is a line number (``#L13``, GitHub's link to a line): digits hold no secret.
+_LINE_FRAGMENT = re.compile(r"L[0-9]{1,9}(?![A-Za-z0-9_-])")
 
 
 def _mask_urls(text: str) -> str:
@@ -143,6 +145,9 @@ def _mask_urls(text: str) -> str:
                 # of the URL (U301), one after it ends the URL: "https://h/a?*** (row 3)".
                 space = _SPACE.search(text, first, end)
                 end = space.start() if space else end
+            line = _LINE_FRAGMENT.match(text, first, end) if masked.group() == "#" else None
+            if line is not None and not text[line.end() : end].rstrip(_CLOSING):
+                first = end  # a link to a line (#L13), as the step summary writes
             spans.append((first, end))
         position = max(end, position)
     return _masked(text, spans)

@@ -31,6 +31,7 @@ class OutputFormat(str, enum.Enum):
     SARIF = "sarif"
     JUNIT = "junit"
     GITLAB = "gitlab"
+    GITHUB_SUMMARY = "github-summary"
 
 
 _MODULES = {
@@ -43,6 +44,7 @@ _MODULES = {
     OutputFormat.SARIF: "sarif",
     OutputFormat.JUNIT: "junit",
     OutputFormat.GITLAB: "gitlab",
+    OutputFormat.GITHUB_SUMMARY: "step_summary",
 }
 
 

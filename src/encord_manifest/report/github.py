@@ -4,17 +4,22 @@ GitHub shows at most 10 annotations of each level per step, so the plain list (t
 lines, which also read well in the raw log) and the summary follow the annotations. The plain
 list (not the summary) is written between ``::stop-commands::<token>`` and ``::<token>::`` (a fresh, unguessable
 token each run): GitHub's documented way to print text that must not run workflow commands.
+
+Annotations follow the rules of GitHub's toolkit (``@actions/core``): ``col`` and ``endColumn``
+are sent only when the finding starts and ends on one line (the toolkit says not to send them
+when ``line`` and ``endLine`` differ), and an input that could not be read is an error
+annotation of its own, so that a run that read nothing never looks clean.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from encord_manifest.diagnostics import Diagnostic, Severity
 from encord_manifest.linter import FileResult
-from encord_manifest.report import ReportOptions, Summary
+from encord_manifest.report import ReportOptions, Summary, Unread
 from encord_manifest.report.text import render as render_concise
 from encord_manifest.report.text import summary_line
 
@@ -33,23 +38,35 @@ def escape_property(text: str) -> str:
 
 def annotation(diagnostic: Diagnostic) -> str:
     span = diagnostic.span
-    properties = {
+    properties: dict[str, object] = {
         "file": diagnostic.path,
         "line": span.line,
         "endLine": span.end_line,
-        "col": span.column,
-        "endColumn": span.end_column,
-        "title": f"encord-manifest {diagnostic.code} ({diagnostic.rule})",
     }
-    joined = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
+    if span.line == span.end_line:  # columns of a multi-line span are not to be sent
+        properties.update(col=span.column, endColumn=span.end_column)
+    properties["title"] = f"encord-manifest {diagnostic.code} ({diagnostic.rule})"
     message = f"{diagnostic.code} {diagnostic.message}"
     if diagnostic.hint:
         message += f" ({diagnostic.hint})"
-    return f"::{_LEVEL[diagnostic.severity]} {joined}::{escape_data(message)}"
+    return _command(_LEVEL[diagnostic.severity], properties, message)
+
+
+def unread_annotation(unread: Unread) -> str:
+    """An input that could not be read: an error on the file, with the reason."""
+    properties = {"file": unread.path, "title": "encord-manifest: cannot read"}
+    return _command("error", properties, f"cannot read {unread.path}: {unread.reason}")
+
+
+def _command(level: str, properties: Mapping[str, object], message: str) -> str:
+    joined = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
+    return f"::{level} {joined}::{escape_data(message)}"
 
 
 def render(results: Sequence[FileResult], options: ReportOptions | None = None) -> str:
     annotations = "".join(annotation(d) + "\n" for result in results for d in result.diagnostics)
+    unread = options.unread_inputs if options else ()
+    annotations += "".join(unread_annotation(u) + "\n" for u in unread)
     quiet = options.quiet if options else False
     plain = render_concise(
         results,
