@@ -261,3 +261,33 @@ def test_the_bash_script_completes_in_a_real_bash(tmp_path: Path) -> None:
     registered, answer = done.stdout.splitlines()
     assert registered.endswith("-F _encord_manifest_completion encord-manifest")
     assert sorted(answer.split()) == ["--output-file", "--output-format"]
+
+
+def test_output_file_is_redacted_as_standard_output_is(tmp_path: Path) -> None:
+    manifest = tmp_path / "m.json"
+    manifest.write_text(
+        '{"images": [{"objectUrl": "https://b.s3.amazonaws.com/a.jpg", "https://h/a.jpg?id=0ddba11": 1}]}',
+        encoding="utf-8",
+    )
+    report = tmp_path / "r.json"
+    for format in ("concise", "json", "sarif"):
+        assert (
+            run_cli("lint", "--output-format", format, "-o", str(report), str(manifest)).returncode
+            == 1
+        )
+        text = report.read_text(encoding="utf-8")
+        assert "S105" in text and "0ddba11" not in text, format
+
+
+def test_a_url_written_as_a_json_pointer_is_redacted_too() -> None:
+    """A key that is a URL reaches the formats as a pointer ("https:~1~1h~1k?sig=...")."""
+    from encord_manifest.redaction import redact_text
+
+    assert redact_text("/images/0/https:~1~1h~1a.jpg?sig=0ddba11") == (
+        "/images/0/https:~1~1h~1a.jpg?" + "*" * 11
+    )
+    assert "pw" not in redact_text("/images/0/https:~1~1user:pw@h~1a.jpg")
+    manifest = b'{"images": [{"objectUrl": "https://b.s3.amazonaws.com/a.jpg", "https://h/a?sig=0ddba11": 1}]}'
+    for format in ("json", "sarif", "gitlab", "junit", "json-lines"):
+        out = run_cli("lint", "--output-format", format, "-", stdin=manifest).stdout
+        assert "S105" in out and "0ddba11" not in out, format

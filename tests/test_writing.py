@@ -205,14 +205,17 @@ def test_in_a_repository_a_link_may_lead_anywhere_inside_it_and_nowhere_outside(
 
 
 def test_sync_does_not_write_through_a_link_out_of_the_repository(tmp_path: Path) -> None:
-    # A cloned repository: m.csv, and m.json -> ~/.ssh/authorized_keys beside it.
-    keys = manifest(tmp_path / "home" / "authorized_keys", "ssh-ed25519 AAAA user@host\n")
+    # A cloned repository: m.csv, and m.json -> a file outside it. The file holds what
+    # conversion writes (else --sync already refuses it as hand-written): the link is refused.
     repository = tmp_path / "clone"
     (repository / ".git").mkdir(parents=True)
+    manifest(repository / "m.csv", CSV.replace("/a.jpg", "/b.jpg"))
+    generated = run_cli("convert", str(repository / "m.csv")).stdout
+    keys = manifest(tmp_path / "home" / "authorized_keys", generated)
     manifest(repository / "m.csv", CSV)
     (repository / "m.json").symlink_to(keys)
     done = run_cli("convert", "--sync", str(repository / "m.csv"), cwd=repository)
-    assert done.returncode == 2 and keys.read_text() == "ssh-ed25519 AAAA user@host\n"
+    assert done.returncode == 2 and keys.read_text() == generated
     one_error_line(
         done.stderr,
         repository / "m.json",

@@ -472,10 +472,13 @@ def _write_output(output_file: Path | None, out: TextIO, force: bool) -> bool:
     standard error) if it could not be."""
     if output_file is None or not isinstance(out, io.StringIO):
         return True
+    from encord_manifest.redaction import redact_text
     from encord_manifest.writing import OutputError, write_file
 
+    # A file does not pass through the redacted standard output: redacted here, as stdout is.
+    text = redact_text(out.getvalue())
     try:
-        write_file(output_file, out.getvalue().encode("utf-8"), None, force=force)
+        write_file(output_file, text.encode("utf-8"), None, force=force)
     except OutputError as error:
         _print_error(f"cannot write {error}")
         return False

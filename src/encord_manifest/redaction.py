@@ -27,7 +27,8 @@ from typing import TextIO
 # --- Secrets ----------------------------------------------------------------------------------
 
 #: The ``://`` of a URL, written plainly or JSON-escaped (``:\\/\\/``); the scheme is before it.
-_SEPARATOR = re.compile(r":(?://|\\/\\/)")
+#: Also as a JSON pointer writes it (``https:~1~1h~1k?sig=``): a key that is a URL.
+_SEPARATOR = re.compile(r":(?://|\\/\\/|~1~1)")
 #: (A diff's '-' or '+' may stand right before it: a scheme starts after any non-alphanumeric.)
 _SCHEME = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9+.-]{0,31}\Z")
 _GLUED_SCHEME = re.compile(r"[A-Za-z0-9+.-]{32}\Z")
@@ -70,7 +71,7 @@ _OPENERS = (
 _MASK_FROM = re.compile(r"[?#]|\\u00(?:3[fF]|23)|&#(?:63|35|[xX](?:3[fF]|23));")
 #: The end of the authority (where user information could be), and the '@' that ends that.
 _AUTHORITY_END = re.compile(
-    r"[/?#]|\\/|\\u00(?:2[fF]|3[fF]|23)|&#(?:47|63|35|[xX](?:2[fF]|3[fF]|23));"
+    r"[/?#]|~1|\\/|\\u00(?:2[fF]|3[fF]|23)|&#(?:47|63|35|[xX](?:2[fF]|3[fF]|23));"
 )
 _AT = re.compile(r"@|\\u0040|&#(?:64|[xX]40);")
 _SPACE = re.compile(r"\s")
@@ -92,7 +93,7 @@ _VALUE = re.compile(r"[^\s&\"'<>,;|\\#]+")
 def redact_text(text: str) -> str:
     """``text`` with the secrets of its URLs and every credential parameter's value masked,
     character for character (see the module's docstring for exactly what)."""
-    if "//" in text:
+    if "//" in text or ":~1~1" in text:
         text = _mask_urls(text)
     if "=" in text or "%3" in text or "earer" in text:
         text = _mask_credentials(text)
