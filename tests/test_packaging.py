@@ -34,6 +34,16 @@ def test_wheel_ships_the_schema_identical_to_the_repository_copy(tmp_path: Path)
         shipped = json.loads(archive.read("encord_manifest/schemas/manifest.schema.json"))
     assert shipped == json.loads((ROOT / "schemas" / "manifest.schema.json").read_text())
     assert any(name.endswith("entry_points.txt") for name in names)
+    # Typed for the scripts that import it (PEP 561), and the licence travels with it.
+    assert "encord_manifest/py.typed" in names
+    (licence,) = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
+    with zipfile.ZipFile(wheel) as archive:
+        assert b"Apache License" in archive.read(licence)
+        metadata_text = archive.read(
+            next(n for n in names if n.endswith(".dist-info/METADATA"))
+        ).decode("utf-8")
+    assert "Classifier: Typing :: Typed" in metadata_text
+    assert "Classifier: Programming Language :: Python :: 3.13" in metadata_text
     # The encord SDK is an extra: a plain install never pulls it in.
     (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
     with zipfile.ZipFile(wheel) as archive:
