@@ -291,3 +291,43 @@ def test_a_url_written_as_a_json_pointer_is_redacted_too() -> None:
     for format in ("json", "sarif", "gitlab", "junit", "json-lines"):
         out = run_cli("lint", "--output-format", format, "-", stdin=manifest).stdout
         assert "S105" in out and "0ddba11" not in out, format
+
+
+def test_remote_without_its_extra_says_what_to_install(tmp_path: Path) -> None:
+    """Pillow and pydicom are the `remote` extra: lint runs without them, --remote says so."""
+    blocker = tmp_path / "site"
+    blocker.mkdir()
+    # As if neither were installed: importing them fails, as it would.
+    (blocker / "sitecustomize.py").write_text(
+        "import sys\nsys.modules['PIL'] = None\nsys.modules['pydicom'] = None\n", encoding="utf-8"
+    )
+    env = _env(PYTHONPATH=f"{blocker}{os.pathsep}{ROOT / 'src'}")
+    manifest = tmp_path / "m.json"
+    manifest.write_bytes(BAD)
+    plain = run_cli("lint", str(manifest), env=env)
+    assert plain.returncode == 1 and "U301" in plain.stdout
+    remote = run_cli("lint", "--remote", str(manifest), env=env)
+    assert remote.returncode == 2 and remote.stdout == ""
+    assert remote.stderr == (
+        "encord-manifest: error: --remote needs Pillow and pydicom: "
+        "pip install 'encord-manifest[remote]'\n"
+    )
+
+
+def test_lint_never_imports_the_remote_extra(tmp_path: Path) -> None:
+    manifest = tmp_path / "m.json"
+    manifest.write_bytes(BAD)
+    probe = (
+        "import sys, runpy; sys.argv = ['encord-manifest', 'lint', sys.argv[1]]\n"
+        "try:\n    runpy.run_module('encord_manifest', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print('LOADED', sorted(m for m in ('PIL', 'pydicom') if m in sys.modules), file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(manifest)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "LOADED []" in done.stderr, done.stderr

@@ -505,6 +505,22 @@ def _say_not_a_manifest(path: str, named: list[str], reason: str) -> None:
         print(shown_line(line), file=sys.stderr)
 
 
+def _require_remote_extra() -> None:
+    """--remote reads images (Pillow) and DICOM headers (pydicom), the `remote` extra: without
+    it, one line saying what to install (exit 2) rather than a failure on the first object."""
+    missing = []
+    for module, package in (("PIL", "Pillow"), ("pydicom", "pydicom")):
+        try:
+            __import__(module)
+        except ImportError:
+            missing.append(package)
+    if missing:
+        _print_error(
+            f"--remote needs {' and '.join(missing)}: pip install 'encord-manifest[remote]'"
+        )
+        raise typer.Exit(EXIT_ERROR)
+
+
 def _remote_checker(
     jobs: int,
     timeout: float,
@@ -515,6 +531,7 @@ def _remote_checker(
     deadline: float | None = None,
 ) -> Callable[[LintSettings], Callable[[Any], list[Finding]]]:
     """For each file's settings, the check that reads its objects; one HTTP pool for the run."""
+    _require_remote_extra()
     from encord_manifest.authority import HostPattern
     from encord_manifest.config import ConfigError
     from encord_manifest.remote.cache import ResultCache, default_directory
