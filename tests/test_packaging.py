@@ -79,3 +79,72 @@ def test_schema_is_valid_draft_2020_12() -> None:
     schema = json.loads((ROOT / "schemas" / "manifest.schema.json").read_text())
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_the_built_wheel_installs_and_lints_in_a_clean_venv(tmp_path: Path) -> None:
+    """What `pip install encord-manifest` gives a user: the wheel and its declared
+    dependencies only, in a new virtual environment, nothing of this checkout on the path."""
+    import os
+    import venv
+
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
+        + ["-w", str(tmp_path / "dist"), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = (tmp_path / "dist").glob("encord_manifest-*.whl")
+    venv.create(tmp_path / "env", with_pip=True)
+    python = tmp_path / "env" / "bin" / "python"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "GITHUB_ACTIONS")}
+    env["NO_COLOR"] = "1"
+    installed = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+    assert installed.returncode == 0, installed.stderr
+    command = tmp_path / "env" / "bin" / "encord-manifest"
+    valid = ROOT / "fixtures" / "json" / "valid" / "otc-every-entry-type.json"
+    clean = subprocess.run(
+        [str(command), "lint", str(valid)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "All checks passed" in clean.stdout
+    # The remote extra is not part of a plain install, and --remote says what to add.
+    probe = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "import encord_manifest, importlib.util as u; "
+            "print(u.find_spec('PIL') is None, u.find_spec('pydicom') is None, encord_manifest.__file__)",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    absent_pil, absent_dicom, where = probe.stdout.split()
+    assert (absent_pil, absent_dicom) == ("True", "True")
+    assert str(tmp_path / "env") in where  # the installed copy, not the checkout
+    remote = subprocess.run(
+        [str(command), "lint", "--remote", str(valid)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert remote.returncode == 2 and "encord-manifest[remote]" in remote.stderr
