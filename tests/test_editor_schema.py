@@ -22,6 +22,7 @@ from encord_manifest.redaction import redact_text
 from encord_manifest.rules import all_rules
 from tests.helpers import FIXTURES, ROOT
 from tests.helpers import lint as lint_text
+from tests.test_docs import _anchors
 
 SCHEMA_PATH = ROOT / "schemas" / "manifest.schema.json"
 SCHEMA: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
@@ -52,7 +53,7 @@ PROPERTIES = list(_properties(SCHEMA))
 
 def test_every_field_has_a_markdown_description_with_a_working_link_and_valid_examples() -> None:
     assert len(PROPERTIES) > 200
-    headings = _doc_slugs(ROOT / "docs" / "manifest-format.md")
+    headings = _anchors(ROOT / "docs" / "manifest-format.md")
     for where, name, sub in PROPERTIES:
         text = sub.get("markdownDescription", "")
         assert len(text) > 20, (where, name)
@@ -63,15 +64,6 @@ def test_every_field_has_a_markdown_description_with_a_working_link_and_valid_ex
         checker = VALIDATOR.evolve(schema=sub)
         for example in examples:
             assert checker.is_valid(example), (where, name, example)
-
-
-def _doc_slugs(path: Path) -> set[str]:
-    slugs = set()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            title = line.lstrip("#").strip().lower()
-            slugs.add(re.sub(r"[^a-z0-9 _-]", "", title).replace(" ", "-"))
-    return slugs
 
 
 def _flagged() -> list[tuple[str, str, dict[str, Any]]]:
