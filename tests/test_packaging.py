@@ -148,3 +148,29 @@ def test_the_built_wheel_installs_and_lints_in_a_clean_venv(tmp_path: Path) -> N
         check=False,
     )
     assert remote.returncode == 2 and "encord-manifest[remote]" in remote.stderr
+
+
+def test_every_dependency_users_install_is_pinned_to_its_floor_in_the_lowest_run() -> None:
+    """`.ci/run` installs these constraints on the oldest Python and runs the suite: a
+    dependency missing here, or declared without a `>=`, would be an untested claim."""
+    import runpy
+
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+
+    generator = runpy.run_path(str(ROOT / ".ci" / "lowest_constraints.py"))
+    pins = generator["lowest_constraints"](ROOT / "pyproject.toml")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = project["dependencies"] + [
+        requirement
+        for extra in ("remote", "encord")
+        for requirement in project["optional-dependencies"][extra]
+    ]
+    assert len(pins) == len(declared)
+    for pin, requirement in zip(pins, declared, strict=True):
+        name, floor = pin.split(";")[0].split("==")
+        assert requirement.startswith(name) and f">={floor}" in requirement.replace(" ", "")
+    assert any(pin.startswith("typer==") for pin in pins)
+    assert "lowest_constraints.py" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")

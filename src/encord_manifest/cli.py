@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional, TextIO, TypeVar
 import typer
 
 from encord_manifest import __version__
-from encord_manifest.cli_choices import ColorChoice, InputFormat, RulesFormat, ShellChoice
+from encord_manifest.cli_choices import (
+    ColorChoice,
+    InputFormat,
+    RulesFormat,
+    ShellChoice,
+    choice_metavar,
+    choice_words,
+)
 from encord_manifest.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED
 from encord_manifest.paths import expand_paths
 from encord_manifest.report import OutputFormat
@@ -80,12 +87,14 @@ def lint(
     paths: Annotated[
         list[str],
         typer.Argument(
-            help="Manifest files, or directories to search for *.json and *.csv; '-' reads standard input."
+            metavar="PATH...",
+            help="Manifest files, or directories to search for *.json and *.csv; '-' reads standard input.",
         ),
     ],
     provider: Annotated[
         Optional[Provider],  # noqa: UP045
         typer.Option(
+            metavar=choice_metavar(Provider),
             help="Check that URL hosts belong to this storage provider (default: any).",
             show_default=False,
         ),
@@ -93,17 +102,19 @@ def lint(
     select: Annotated[
         Optional[list[str]],  # noqa: UP045
         typer.Option(
+            metavar="CODES",
             help="Report only these codes, prefixes or rule names (comma-separated; ALL).",
             rich_help_panel="Rule selection",
         ),
     ] = None,
     extend_select: Annotated[
         Optional[list[str]],  # noqa: UP045
-        typer.Option(help="Report these too.", rich_help_panel="Rule selection"),
+        typer.Option(metavar="CODES", help="Report these too.", rich_help_panel="Rule selection"),
     ] = None,
     ignore: Annotated[
         Optional[list[str]],  # noqa: UP045
         typer.Option(
+            metavar="CODES",
             help="Do not report these codes, prefixes or rule names.",
             rich_help_panel="Rule selection",
         ),
@@ -111,6 +122,7 @@ def lint(
     config: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
+            metavar="FILE",
             help="Use this configuration file for every manifest instead of searching upward.",
             rich_help_panel="Configuration",
         ),
@@ -133,13 +145,17 @@ def lint(
         Optional[OutputFormat],  # noqa: UP045
         typer.Option(
             "--output-format",
-            help="How to print the findings (default: concise; github inside GitHub Actions).",
+            metavar="FORMAT",
+            help=f"How to print the findings: {choice_words(OutputFormat)} "
+            "(default: concise; github inside GitHub Actions).",
         ),
     ] = None,
     input_format: Annotated[
         Optional[InputFormat],  # noqa: UP045
         typer.Option(
-            "--format", help="Read the files as this format (default: by extension, else JSON)."
+            "--format",
+            metavar=choice_metavar(InputFormat),
+            help="Read the files as this format (default: by extension, else JSON).",
         ),
     ] = None,
     exit_zero: Annotated[
@@ -165,6 +181,7 @@ def lint(
         typer.Option(
             "--jobs",
             "-j",
+            metavar="N",
             min=1,
             max=512,
             help="Concurrent requests.",
@@ -174,6 +191,7 @@ def lint(
     timeout: Annotated[
         float,
         typer.Option(
+            metavar="SECONDS",
             min=0.1,
             help="Seconds to wait to connect, or for the next bytes of an answer.",
             rich_help_panel="Remote checks",
@@ -182,6 +200,7 @@ def lint(
     profile: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
+            metavar="NAME",
             help="Sign requests to S3/OBS with this profile of the AWS credentials file "
             "(default: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or OBS_..., or the default profile).",
             rich_help_panel="Remote checks",
@@ -217,6 +236,7 @@ def lint(
     deadline: Annotated[
         Optional[float],  # noqa: UP045
         typer.Option(
+            metavar="SECONDS",
             min=1,
             help="Seconds for all remote checks together; objects not checked by then are "
             "reported (R809). Each object gets 3 x --timeout in any case.",
@@ -242,6 +262,7 @@ def lint(
     max_input_size: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
+            metavar="SIZE",
             help='Refuse inputs larger than this, unread (exit 2): "2GiB" (the default), "500MB".',
             show_default=False,
         ),
@@ -251,6 +272,7 @@ def lint(
         typer.Option(
             "--output-file",
             "-o",
+            metavar="FILE",
             help="Write the report to this file (atomically) instead of standard output.",
             rich_help_panel="Output",
         ),
@@ -269,6 +291,7 @@ def lint(
         ColorChoice,
         typer.Option(
             "--color",
+            metavar=choice_metavar(ColorChoice),
             help="Colour the text formats: auto (a terminal, unless NO_COLOR is set; "
             "also elsewhere when FORCE_COLOR is), always or never.",
             rich_help_panel="Output",
@@ -638,19 +661,32 @@ def convert(
     ],
     output: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--output", "-o", help="Write here (atomically) instead of to stdout."),
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write here (atomically) instead of to stdout."
+        ),
     ] = None,
     to: Annotated[
         Optional[InputFormat],  # noqa: UP045
-        typer.Option("--to", help="The format to write (default: CSV -> JSON, JSON -> CSV)."),
+        typer.Option(
+            "--to",
+            metavar=choice_metavar(InputFormat),
+            help="The format to write (default: CSV -> JSON, JSON -> CSV).",
+        ),
     ] = None,
     input_format: Annotated[
         Optional[InputFormat],  # noqa: UP045
-        typer.Option("--format", help="Read the input as this format (default: by extension)."),
+        typer.Option(
+            "--format",
+            metavar=choice_metavar(InputFormat),
+            help="Read the input as this format (default: by extension).",
+        ),
     ] = None,
     delimiter: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option(help="Read a CSV separated by this character (';', tab) instead of ','."),
+        typer.Option(
+            metavar="CHAR",
+            help="Read a CSV separated by this character (';', tab) instead of ','.",
+        ),
     ] = None,
     skip_duplicate_urls: Annotated[
         bool, typer.Option(help="Set skip_duplicate_urls in the JSON written.")
@@ -674,6 +710,7 @@ def convert(
     provider: Annotated[
         Optional[Provider],  # noqa: UP045
         typer.Option(
+            metavar=choice_metavar(Provider),
             help="Check that URL hosts belong to this storage provider (default: any).",
             show_default=False,
         ),
@@ -735,10 +772,17 @@ def convert(
 
 @app.command()
 def rules(
-    code: Annotated[Optional[str], typer.Argument(help="Explain this code, e.g. U301.")] = None,  # noqa: UP045
+    code: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Argument(metavar="[CODE]", help="Explain this code or rule name, e.g. U301."),
+    ] = None,
     output_format: Annotated[
         RulesFormat,
-        typer.Option("--output-format", help="Text, JSON for tools, or Markdown (docs/rules.md)."),
+        typer.Option(
+            "--output-format",
+            metavar=choice_metavar(RulesFormat),
+            help="Text, JSON for tools, or Markdown (docs/rules.md).",
+        ),
     ] = RulesFormat.TEXT,
 ) -> None:
     """List every rule, or explain one with a failing and a passing example."""
@@ -781,7 +825,10 @@ def schema() -> None:
 
 @app.command()
 def completion(
-    shell: Annotated[ShellChoice, typer.Argument(help="The shell to complete in.")],
+    shell: Annotated[
+        ShellChoice,
+        typer.Argument(metavar="SHELL", help="The shell to complete in."),
+    ],
 ) -> None:
     """Print the shell completion script, e.g. `source <(encord-manifest completion bash)`."""
     # Re-exported by typer.completion (not in its __all__) since Typer 0.4.

@@ -42,3 +42,19 @@ class ShellChoice(str, enum.Enum):
     ZSH = "zsh"
     FISH = "fish"
     POWERSHELL = "powershell"
+
+
+def choice_metavar(choices: type[enum.Enum]) -> str:
+    """The metavar of a choice option: ``[a|b|c]``, from the enum, never written out by hand.
+
+    Every option and argument that takes a value names its metavar, because Typer's own
+    rendering changes between releases of the supported range (``TEXT`` and ``[a|b]`` up to
+    0.27, ``<str>`` and ``<a|b>`` from 0.28); tests/test_cli_help.py holds every one to that.
+    """
+    return "[" + "|".join(str(member.value) for member in choices) + "]"
+
+
+def choice_words(choices: type[enum.Enum]) -> str:
+    """``a, b or c``: the choices in a help text, where a long ``[a|b|...]`` would be folded."""
+    values = [str(member.value) for member in choices]
+    return ", ".join(values[:-1]) + " or " + values[-1] if len(values) > 1 else values[0]

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from encord_manifest.cli_choices import InputFormat, TextOrJson
+from encord_manifest.cli_choices import InputFormat, TextOrJson, choice_metavar
 from encord_manifest.jobs import DEPLOYMENTS
 from encord_manifest.submit_command import (
     Connection,
@@ -40,6 +40,7 @@ KeyOption = Annotated[
     Optional[Path],  # noqa: UP045
     typer.Option(
         "--key",
+        metavar="FILE",
         help="Ed25519 private key registered with Encord "
         "(default: ENCORD_SSH_KEY_FILE, else ENCORD_SSH_KEY holding the key itself).",
         show_default=False,
@@ -50,6 +51,7 @@ DomainOption = Annotated[
     str,
     typer.Option(
         "--domain",
+        metavar="URL",
         envvar="ENCORD_DOMAIN",
         help="Encord API address, or a deployment: eu (https://api.encord.com), "
         "us (https://api.us.encord.com).",
@@ -60,6 +62,7 @@ TimeoutOption = Annotated[
     Optional[float],  # noqa: UP045
     typer.Option(
         "--timeout",
+        metavar="SECONDS",
         min=0,
         help="Stop waiting after this many seconds (the job goes on; exit 1). Default: no limit.",
         show_default=False,
@@ -70,6 +73,7 @@ IntervalOption = Annotated[
     float,
     typer.Option(
         "--poll-interval",
+        metavar="SECONDS",
         min=0.01,
         help="Seconds between two looks at the job.",
         rich_help_panel=_WAITING,
@@ -77,16 +81,24 @@ IntervalOption = Annotated[
 ]
 ReportOption = Annotated[
     TextOrJson,
-    typer.Option("--output-format", help="The report as text, or JSON for machines."),
+    typer.Option(
+        "--output-format",
+        metavar=choice_metavar(TextOrJson),
+        help="The report as text, or JSON for machines.",
+    ),
 ]
 InputFormatOption = Annotated[
     Optional[InputFormat],  # noqa: UP045
-    typer.Option("--format", help="Read the manifest as this format (default: by extension)."),
+    typer.Option(
+        "--format",
+        metavar=choice_metavar(InputFormat),
+        help="Read the manifest as this format (default: by extension).",
+    ),
 ]
 
 
-def _destination(help: str) -> Any:
-    return typer.Option(help=help, rich_help_panel="Destination")
+def _destination(metavar: str, help: str) -> Any:
+    return typer.Option(metavar=metavar, help=help, rich_help_panel="Destination")
 
 
 def _connection(key: Path | None, domain: str) -> Connection:
@@ -107,28 +119,36 @@ def _one_of(**choices: str | None) -> tuple[str, str]:
 
 
 def submit(
-    manifest: Annotated[str, typer.Argument(help="The manifest (JSON or CSV; '-' reads stdin).")],
+    manifest: Annotated[
+        str, typer.Argument(metavar="MANIFEST", help="The manifest (JSON or CSV; '-' reads stdin).")
+    ],
     integration: Annotated[
         str,
         typer.Option(
             "--integration",
+            metavar="NAME|ID",
             help="The cloud integration that reads the bucket: its title or id.",
             show_default=False,
         ),
     ],
     dataset: Annotated[
-        OptionalText, _destination("Add the files to this dataset (its hash).")
+        OptionalText, _destination("HASH", "Add the files to this dataset (its hash).")
     ] = None,
     new_dataset: Annotated[
-        OptionalText, _destination("Create a dataset with this title and add the files to it.")
+        OptionalText,
+        _destination("TITLE", "Create a dataset with this title and add the files to it."),
     ] = None,
     folder: Annotated[
         OptionalText,
-        _destination("Register the files in this storage folder (its UUID) instead of a dataset."),
+        _destination(
+            "UUID", "Register the files in this storage folder (its UUID) instead of a dataset."
+        ),
     ] = None,
     new_folder: Annotated[
         OptionalText,
-        _destination("Create a storage folder with this name and register the files there."),
+        _destination(
+            "NAME", "Create a storage folder with this name and register the files there."
+        ),
     ] = None,
     key: KeyOption = None,
     domain: DomainOption = DEFAULT_DOMAIN,
@@ -225,10 +245,10 @@ def submit(
 
 
 def status(
-    job: Annotated[str, typer.Argument(help="The job id that submit printed.")],
-    dataset: Annotated[OptionalText, _destination("The dataset the job adds to.")] = None,
+    job: Annotated[str, typer.Argument(metavar="JOB", help="The job id that submit printed.")],
+    dataset: Annotated[OptionalText, _destination("HASH", "The dataset the job adds to.")] = None,
     folder: Annotated[
-        OptionalText, _destination("The storage folder the job registers in.")
+        OptionalText, _destination("UUID", "The storage folder the job registers in.")
     ] = None,
     key: KeyOption = None,
     domain: DomainOption = DEFAULT_DOMAIN,
@@ -262,9 +282,14 @@ def status(
 
 
 def verify(
-    manifest: Annotated[str, typer.Argument(help="The manifest (JSON or CSV; '-' reads stdin).")],
+    manifest: Annotated[
+        str, typer.Argument(metavar="MANIFEST", help="The manifest (JSON or CSV; '-' reads stdin).")
+    ],
     dataset: Annotated[
-        str, typer.Option(help="The dataset to compare with (its hash).", show_default=False)
+        str,
+        typer.Option(
+            metavar="HASH", help="The dataset to compare with (its hash).", show_default=False
+        ),
     ],
     key: KeyOption = None,
     domain: DomainOption = DEFAULT_DOMAIN,

@@ -104,7 +104,7 @@ def _any_additional(validator: Any, allowed: Any, instance: Any, subschema: Any)
 
 def validate(data: Any) -> list[Finding]:
     fast = _fast_validator()
-    if fast is not None and fast.is_valid(data):
+    if fast is not None and _passes(fast.is_valid, data):
         return []
     shell, index_maps = _failing_part(data, fast)
     findings: list[Finding] = []
@@ -116,6 +116,16 @@ def validate(data: Any) -> list[Finding]:
     unique = list(dict.fromkeys(findings))
     unique.sort(key=lambda f: [str(p) for p in f.pointer])
     return unique
+
+
+def _passes(is_valid: Any, instance: Any) -> bool:
+    """The compiled validator's verdict; False (the reference validator decides) when it
+    cannot take the value: jsonschema-rs 0.20 raises ValueError on an integer beyond 64 bits.
+    """
+    try:
+        return bool(is_valid(instance))
+    except (ValueError, OverflowError):
+        return False
 
 
 def _failing_part(data: Any, fast: Any) -> tuple[Any, dict[str, list[int]]]:
@@ -133,7 +143,7 @@ def _failing_part(data: Any, fast: Any) -> tuple[Any, dict[str, list[int]]]:
     for key, value in data.items():
         if key in validators and isinstance(value, list):
             is_valid = validators[key].is_valid
-            indexes = [i for i, entry in enumerate(value) if not is_valid(entry)]
+            indexes = [i for i, entry in enumerate(value) if not _passes(is_valid, entry)]
             shell[key] = [value[i] for i in indexes]
             index_maps[key] = indexes
     return shell, index_maps

@@ -472,7 +472,7 @@ def _parse(url: str, redirected: bool) -> ParsedURL:
         raise FetchError("refused-url", f"{where}{error}") from None
 
 
-def _finished(response: urllib3.BaseHTTPResponse, method: str) -> bool:
+def _finished(response: urllib3.response.BaseHTTPResponse, method: str) -> bool:
     """Whether the answer was read to its end on a connection the server keeps open (only
     then may the connection carry another request)."""
     original = getattr(response, "_original_response", None)
@@ -483,7 +483,7 @@ def _finished(response: urllib3.BaseHTTPResponse, method: str) -> bool:
     return bool(original.isclosed())
 
 
-def _read_at_most(response: urllib3.BaseHTTPResponse, limit: int) -> bytes:
+def _read_at_most(response: urllib3.response.BaseHTTPResponse, limit: int) -> bytes:
     chunks, total = [], 0
     for chunk in response.stream(min(65536, limit), decode_content=False):
         chunks.append(chunk)
