@@ -610,12 +610,11 @@ T = TypeVar("T")
 
 def _or_usage_error(action: Callable[[], T]) -> T:
     """Run ``action``; a configuration problem ends the run with exit 2 and one line."""
-    from encord_manifest.config import ConfigError
-    from encord_manifest.remote.signing import CredentialsError
+    from encord_manifest.exit_codes import UsageProblem  # ConfigError, CredentialsError
 
     try:
         return action()
-    except (ConfigError, CredentialsError) as error:
+    except UsageProblem as error:
         _print_error(str(error))
         raise typer.Exit(EXIT_ERROR) from None
 

@@ -9,23 +9,18 @@ import functools
 import sys
 import uuid
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from encord_manifest.cli_choices import InputFormat, TextOrJson, choice_metavar
-from encord_manifest.jobs import DEPLOYMENTS
-from encord_manifest.submit_command import (
-    Connection,
-    Destination,
-    StatusRequest,
-    SubmitRequest,
-    VerifyRequest,
-    Waiting,
-    run_status,
-    run_submit,
-    run_verify,
-)
+from encord_manifest.deployments import DEPLOYMENTS
+
+if TYPE_CHECKING:
+    from encord_manifest.submit_command import Connection
+
+# The commands import the Encord client (submit_command, jobs) when they run: defining them
+# here happens on every start of the command, `lint` included.
 
 DEFAULT_DOMAIN = DEPLOYMENTS["eu"]
 _ENCORD = "Encord connection"
@@ -103,6 +98,7 @@ def _destination(metavar: str, help: str) -> Any:
 
 def _connection(key: Path | None, domain: str) -> Connection:
     from encord_manifest.submit import KeySource
+    from encord_manifest.submit_command import Connection
 
     domain = DEPLOYMENTS.get(domain.strip().lower(), domain)
     if not domain.startswith(("https://", "http://")):
@@ -198,6 +194,7 @@ def submit(
 ) -> None:
     """Lint a manifest, then register its files in Encord and report every file's fate."""
     from encord_manifest.cli import _or_usage_error, _remote_checker, _resolver
+    from encord_manifest.submit_command import Destination, SubmitRequest, Waiting, run_submit
 
     kind, value = _one_of(
         dataset=dataset, new_dataset=new_dataset, folder=folder, new_folder=new_folder
@@ -266,6 +263,7 @@ def status(
 ) -> None:
     """Report a job started earlier (the same report as submit)."""
     from encord_manifest.jobs import Target
+    from encord_manifest.submit_command import StatusRequest, Waiting, run_status
 
     try:
         job = str(uuid.UUID(job))
@@ -301,6 +299,8 @@ def verify(
     input_format: InputFormatOption = None,
 ) -> None:
     """Compare a manifest with a dataset: entries missing from it, rows the manifest does not name."""
+    from encord_manifest.submit_command import VerifyRequest, run_verify
+
     connection = _connection(key, domain)
     request = VerifyRequest(
         manifest,

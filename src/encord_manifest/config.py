@@ -30,6 +30,7 @@ from typing import Any
 
 from encord_manifest import spec
 from encord_manifest.diagnostics import Severity
+from encord_manifest.exit_codes import UsageProblem
 from encord_manifest.settings import (
     DEFAULT_MAX_INPUT_BYTES,
     UNREADABLE_CODES,
@@ -37,17 +38,12 @@ from encord_manifest.settings import (
     Provider,
 )
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
 CONFIG_FILE_NAME = "encord-manifest.toml"
 PYPROJECT = "pyproject.toml"
 TOOL_TABLE = "encord-manifest"
 
 
-class ConfigError(Exception):
+class ConfigError(UsageProblem):
     """A configuration file (or option) that cannot be used; exit 2."""
 
 
@@ -364,6 +360,10 @@ def read_config(path: Path, required: bool = True) -> ConfigFile | None:
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error
         raise ConfigError(f"{path}: cannot read: {reason}") from None
+    if sys.version_info >= (3, 11):  # imported here: most runs find no configuration file
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

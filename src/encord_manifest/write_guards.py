@@ -6,7 +6,6 @@ file and the reason, and says how to write anyway (``--force-write``) where that
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from dataclasses import dataclass
@@ -44,6 +43,8 @@ def snapshot(path: Path, content: bytes | None, status: os.stat_result | None = 
             status = os.stat(path)
         except OSError as error:
             raise OutputError(f"{path}: {error.strerror or error}") from None
+    import hashlib  # here: OpenSSL's start-up is paid only by a run that writes
+
     digest = hashlib.sha256(content).digest() if content is not None else None
     return Snapshot(status.st_size, status.st_mtime_ns, status.st_dev, status.st_ino, digest)
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote
 
 from encord_manifest.authority import ParsedURL, parse_url
+from encord_manifest.exit_codes import UsageProblem
 
 _S3_HOST = re.compile(
     r"(?:[^.]+\.)*?s3[.-](?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$|(?:[^.]+\.)?s3\.amazonaws\.com$"
@@ -35,7 +36,7 @@ _OBS_HOST = re.compile(r"(?:[^.]+\.)?obs\.(?P<region>[a-z0-9-]+)\.(?:sc\.)?otc\.
 _PAYLOAD = "UNSIGNED-PAYLOAD"
 
 
-class CredentialsError(Exception):
+class CredentialsError(UsageProblem):
     """The credentials asked for cannot be found (a profile that does not exist...)."""
 
 

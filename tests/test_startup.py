@@ -1,0 +1,74 @@
+"""A plain `lint` loads only what it uses: start-up is most of a small file's lint.
+
+The modules below cost a clean lint of a 1,000-entry file about a tenth of its time when they
+were imported on every start (`python -X importtime`; benchmarks/startup.py measures the
+whole process against its floor). Each belongs to an option or a command that was not given.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.helpers import ROOT
+
+# Loaded by --remote, submit/status/verify, a configuration file, or a run that writes.
+NOT_FOR_A_PLAIN_LINT = {
+    "encord_manifest.remote",
+    "encord_manifest.remote.signing",
+    "encord_manifest.jobs",
+    "encord_manifest.submit",
+    "encord_manifest.submit_command",
+    "encord_manifest.verify",
+    "tomllib",
+    "tomli",
+    "configparser",
+    "hashlib",
+}
+
+_PROBE = """
+import atexit, runpy, sys
+listing, manifest = sys.argv[1:]
+atexit.register(lambda: open(listing, "w").write("\\n".join(sorted(sys.modules))))
+sys.argv = ["encord-manifest", "lint", manifest]
+runpy.run_module("encord_manifest", run_name="__main__")
+"""
+
+
+def _modules_loaded_by_lint(tmp_path: Path, manifest: Path) -> set[str]:
+    listing = tmp_path / "modules.txt"
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    env.update(NO_COLOR="1", PYTHONPATH=str(ROOT / "src"))
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(listing), str(manifest)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "All checks passed" in done.stdout
+    return set(listing.read_text().split())
+
+
+def test_a_plain_lint_of_a_clean_file_imports_nothing_it_does_not_use(tmp_path: Path) -> None:
+    manifest = tmp_path / "m.json"
+    entries = [{"objectUrl": f"https://b.s3.amazonaws.com/a{i}.jpg"} for i in range(1000)]
+    manifest.write_text(json.dumps({"images": entries}))
+    loaded = _modules_loaded_by_lint(tmp_path, manifest)
+    assert "encord_manifest.linter" in loaded  # the probe saw the lint itself
+    assert sorted(loaded & NOT_FOR_A_PLAIN_LINT) == []
+
+
+def test_a_configuration_file_still_loads_its_reader(tmp_path: Path) -> None:
+    """The other side: the lazily imported TOML reader is there when a file needs it."""
+    (tmp_path / "encord-manifest.toml").write_text('ignore = ["U309"]\n')
+    manifest = tmp_path / "m.json"
+    manifest.write_text(json.dumps({"images": [{"objectUrl": "https://b.s3.amazonaws.com/a.jpg"}]}))
+    loaded = _modules_loaded_by_lint(tmp_path, manifest)
+    assert loaded & {"tomllib", "tomli"}
