@@ -16,11 +16,10 @@ import typer
 from encord_manifest.cli_choices import InputFormat, TextOrJson, choice_metavar
 from encord_manifest.deployments import DEPLOYMENTS
 
+# The commands import the Encord client (submit_command, jobs) when they run: this module is
+# loaded on every start of the command, `lint` included (tests/test_startup.py).
 if TYPE_CHECKING:
     from encord_manifest.submit_command import Connection
-
-# The commands import the Encord client (submit_command, jobs) when they run: defining them
-# here happens on every start of the command, `lint` included.
 
 DEFAULT_DOMAIN = DEPLOYMENTS["eu"]
 _ENCORD = "Encord connection"
