@@ -23,10 +23,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.fix import timed  # noqa: E402  (a fresh process, timed; exit 0 or 1 expected)
+
 SCHEMA = ROOT / "schemas" / "manifest.schema.json"
 
 FLOOR = """
@@ -44,15 +47,6 @@ def _manifest(path: Path, entries: int, stem: str) -> Path:
     return path
 
 
-def _seconds(command: list[str]) -> float:
-    start = time.perf_counter()
-    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
-    elapsed = time.perf_counter() - start
-    if done.returncode not in (0, 1):
-        raise SystemExit(f"{command[:4]} failed: {done.stderr.decode(errors='replace')[-300:]}")
-    return elapsed
-
-
 def _case(name: str, files: list[Path], rounds: int) -> None:
     python = sys.executable
     names = [str(f) for f in files]
@@ -63,10 +57,10 @@ def _case(name: str, files: list[Path], rounds: int) -> None:
     }
     times: dict[str, list[float]] = {peer: [] for peer in commands}
     for command in commands.values():  # warm the file cache and .pyc files
-        _seconds(command)
+        timed(command)
     for _ in range(rounds):
         for peer, command in commands.items():
-            times[peer].append(_seconds(command))
+            times[peer].append(timed(command))
     floor = statistics.median(times["floor"])
     print(f"\n{name} ({rounds} rounds)")
     for peer, samples in times.items():
