@@ -11,6 +11,7 @@ wrote, so a release in range that prints the help otherwise fails here.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -73,11 +74,17 @@ def test_a_choice_metavar_lists_exactly_the_choices_accepted() -> None:
             assert all(choice in parameter.help for choice in accepted), where
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-def test_help_shows_no_python_types_or_unnamed_values(command: str) -> None:
+@functools.cache
+def _help(command: str) -> str:
+    """The help page of ``command`` ("" for the root), as a user's terminal gets it."""
     shown = run_cli(*[command] if command else [], "--help")
     assert shown.returncode == 0, shown.stderr
-    for line in shown.stdout.splitlines():
+    return shown.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_shows_no_python_types_or_unnamed_values(command: str) -> None:
+    for line in _help(command).splitlines():
         if _ARGUMENT_ROW.match(line):
             continue
         assert not _TYPE_PLACEHOLDER.search(line), line
@@ -86,9 +93,8 @@ def test_help_shows_no_python_types_or_unnamed_values(command: str) -> None:
 def test_help_is_the_snapshot_at_every_typer_release_in_range(
     snapshot: SnapshotAssertion,
 ) -> None:
-    pages = {}
-    for command in COMMANDS:
-        shown = run_cli(*[command] if command else [], "--help")
-        assert shown.returncode == 0, shown.stderr
-        pages[command or "(root)"] = "\n".join(line.rstrip() for line in shown.stdout.splitlines())
+    pages = {
+        command or "(root)": "\n".join(line.rstrip() for line in _help(command).splitlines())
+        for command in COMMANDS
+    }
     assert pages == snapshot

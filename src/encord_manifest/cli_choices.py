@@ -48,8 +48,8 @@ def choice_metavar(choices: type[enum.Enum]) -> str:
     """The metavar of a choice option: ``[a|b|c]``, from the enum, never written out by hand.
 
     Every option and argument that takes a value names its metavar, because Typer's own
-    rendering changes between releases of the supported range (``TEXT`` and ``[a|b]`` up to
-    0.27, ``<str>`` and ``<a|b>`` from 0.28); tests/test_cli_help.py holds every one to that.
+    rendering changes between releases (``TEXT`` and ``[a|b]`` up to 0.26, ``<str>`` and
+    ``<a|b>`` from 0.27, ``<bool>`` from 0.29); tests/test_cli_help.py holds every one to that.
     """
     return "[" + "|".join(str(member.value) for member in choices) + "]"
 

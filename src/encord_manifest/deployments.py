@@ -1,5 +1,5 @@
-"""Encord's deployments by the names ``--domain`` accepts (a module of its own so that the
-command line can name its default without importing the Encord client)."""
+"""Encord's deployments by the names ``--domain`` accepts besides an address (a module of its
+own so that the command line can name its default without importing the Encord client)."""
 
 from __future__ import annotations
 

@@ -14,11 +14,9 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal, TextIO
 
-from encord_manifest.deployments import DEPLOYMENTS as DEPLOYMENTS  # submit.py names it here
 from encord_manifest.exit_codes import EXIT_CLEAN, EXIT_FINDINGS
 from encord_manifest.report.full import mask_query_strings
 
-#: Encord's deployments by the names ``--domain`` accepts besides an address.
 #: URLs of one failed unit in the text report: a 2,000-frame sequence would bury the rest.
 URLS_SHOWN = 5
 

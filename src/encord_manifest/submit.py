@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
+from encord_manifest.deployments import DEPLOYMENTS
 from encord_manifest.jobs import (
-    DEPLOYMENTS,
     AddedItem,
     DatasetRow,
     Integration,
