@@ -190,8 +190,22 @@ def _straddling(tmp_path: Path, change: Any, marker: str) -> tuple[list[Any], li
             '"batch"',
             "M205",
         ),
+        (
+            # Two types on both sides: each part's first use differs from the whole file's.
+            lambda m: [
+                m[key][i].update(clientMetadata={"k": value})
+                for key, i, value in [
+                    ("images", 1, "a"),
+                    ("images", 2, 1),
+                    ("dicom_series", -2, 3),
+                    ("dicom_series", -1, "b"),
+                ]
+            ],
+            '"k"',
+            "M205",
+        ),
     ],
-    ids=["url", "title", "metadata-type"],
+    ids=["url", "title", "metadata-type", "metadata-types-on-both-sides"],
 )
 def test_what_repeats_across_the_parts_is_reported_by_the_whole_lint(
     tmp_path: Path, parts_taken: list[bool], change: Any, marker: str, code: str
@@ -265,15 +279,122 @@ def test_a_top_level_key_in_both_parts_is_a_repeated_key(
     assert [d.code for d in in_parts] == ["F003", "F003"] and in_parts == whole
 
 
-def test_findings_in_a_part_are_reported_by_the_whole_lint(
+def _broken_on_both_sides() -> dict[str, Any]:
+    """Findings before and after the cut, in the list that is cut and in lists on either side,
+    with a related place (a repeated URL), a fix whose text names an entry's index (the copy
+    of an entry) and a key finding (objectURL)."""
+    manifest = clean_manifest()
+    manifest["videos"][1]["objectUrl"] = "s3://b/a.mp4"
+    images = manifest["images"]
+    images[3]["objectUrl"] = " https://b.s3.amazonaws.com/a b.jpg"
+    images[4]["objectURL"] = images[4].pop("objectUrl")
+    images[-2] = dict(images[-3])  # an exact copy, after the cut
+    images[-1]["objectUrl"] = images[-1]["objectUrl"].replace(".jpg", ".mp4")
+    manifest["dicom_series"][-1]["objectUrl_0"] = "<https://b/x>"
+    manifest["dicom_series"][-1]["title"] = "t" * 301
+    return manifest
+
+
+@pytest.mark.parametrize("indent", [2, None, "\t"], ids=["indented", "one-line", "tabs"])
+def test_each_part_reports_and_places_its_own_findings(
+    tmp_path: Path, parts_taken: list[bool], indent: int | str | None
+) -> None:
+    """No whole-file lint: the second part's places move down by the first part's lines (and
+    right, on its first line: in a one-line file every place is there), its pointers into the
+    cut list up by the first part's entries."""
+    path = write(tmp_path / "bad.json", _broken_on_both_sides(), indent)
+    whole, in_parts = whole_and_parts(path)
+    assert parts_taken == [True]
+    assert in_parts == whole
+    cut = shards.find_cut(path.read_bytes(), shards.FIRST_SHARE)
+    cut_line = path.read_bytes()[: cut.second_start].count(b"\n") + 1
+    codes = {d.code for d in in_parts}
+    assert codes == {"U301", "U302", "U303", "U307", "U308", "T401", "S105"}, codes
+    before = [d for d in in_parts if (d.span.line, d.span.column) < (cut_line, 10**9)]
+    after = [d for d in in_parts if d.span.line >= cut_line]
+    assert before and after and len(before) + len(after) >= len(in_parts)
+    copy = next(d for d in in_parts if d.code == "U307")
+    assert copy.fix is not None and copy.fix.description.endswith(
+        f"entry {len(_broken_on_both_sides()['images']) - 3}"
+    )
+
+
+def test_findings_in_one_part_only(tmp_path: Path, parts_taken: list[bool]) -> None:
+    for index in (1, -1):
+        manifest = clean_manifest()
+        manifest["images"][index]["objectUrl"] = "s3://b/a.jpg"
+        whole, in_parts = whole_and_parts(write(tmp_path / "one.json", manifest))
+        assert [d.code for d in in_parts] == ["U303"] and in_parts == whole
+    assert parts_taken == [True, True]
+
+
+def test_the_text_of_findings_found_in_parts_is_read_again_and_proved(
     tmp_path: Path, parts_taken: list[bool]
 ) -> None:
+    """`full` shows source lines: the parts' text is read again on demand, and only if it
+    holds the bytes the parts checked (each part's CRC)."""
+    path = write(tmp_path / "bad.json", _broken_on_both_sides())
+    result = lint_file(str(path), LintSettings())
+    assert parts_taken == [True] and result.source is not None
+    assert result.source.get() == path.read_text(encoding="utf-8")
+    again = lint_file(str(path), LintSettings())
+    raw = bytearray(path.read_bytes())
+    raw[-10:-9] = b" " if raw[-10:-9] != b" " else b"\n"  # same size, other bytes
+    path.write_bytes(bytes(raw))
+    assert again.source is not None
+    with pytest.raises(linter.InputError, match="changed while it was being linted"):
+        again.source.get()
+
+
+_MISTAKES: list[Any] = [
+    lambda e, rng: e.update(objectUrl=" " + e["objectUrl"]),
+    lambda e, rng: e.update(objectUrl=e["objectUrl"].replace(".jpg", ".mp4")),
+    lambda e, rng: e.update(objectURL=e.pop("objectUrl")),
+    lambda e, rng: e.update(title="x" * 301),
+    lambda e, rng: e.update(clientMetadata={"site": 1}),
+    lambda e, rng: e.update(title=f"t{rng.randrange(3)}.jpg"),
+    lambda e, rng: e.update(objectUrl=f"{_B}/images/img_{rng.randrange(120):05}.jpg"),
+    lambda e, rng: e.update(objectUrl="<" + e["objectUrl"] + ">"),
+]
+
+
+def _randomly_broken(seed: int) -> dict[str, Any]:
+    """Mistakes at random places of the list that is cut and of the lists around it; some are
+    relations (a repeated title or URL, a metadata type) that may cross the cut."""
+    import random
+
+    rng = random.Random(seed)
     manifest = clean_manifest()
-    manifest["dicom_series"][-1]["objectUrl_0"] = "<https://b/x>"
-    manifest["images"][3]["objectUrl"] = "s3://b/a.jpg"
-    whole, in_parts = whole_and_parts(write(tmp_path / "bad.json", manifest))
-    assert parts_taken == [False]
-    assert {"U302", "U303"} <= {d.code for d in in_parts} and in_parts == whole
+    for _ in range(rng.randrange(1, 8)):
+        key = rng.choice(["images", "images", "videos", "image_groups", "dicom_series"])
+        entry = rng.choice(manifest[key])
+        if key in ("images", "videos"):
+            rng.choice(_MISTAKES)(entry, rng)
+        else:
+            entry["title"] = "y" * 301
+    return manifest
+
+
+def test_random_findings_on_both_sides_of_the_cut(tmp_path: Path, parts_taken: list[bool]) -> None:
+    """The parts take most of them, and their report is always the whole lint's."""
+    for seed in range(24):
+        for indent in (2, None):
+            path = write(tmp_path / "random.json", _randomly_broken(seed), indent)
+            whole, in_parts = whole_and_parts(path)
+            assert in_parts == whole and whole, seed
+    assert sum(parts_taken) >= len(parts_taken) * 2 // 3, parts_taken
+
+
+def test_a_finding_the_parts_cannot_place_is_the_whole_lints(
+    tmp_path: Path, parts_taken: list[bool]
+) -> None:
+    """A place that is the cut list itself begins in the first part's text, before the second
+    part's: the second cannot place it, and the whole file is linted."""
+    manifest = clean_manifest()
+    manifest["images"] = [*manifest["images"], "not an entry"]
+    whole, in_parts = whole_and_parts(write(tmp_path / "odd.json", manifest))
+    assert in_parts == whole and in_parts
+    assert len(parts_taken) == 1
 
 
 def test_text_that_looks_like_a_place_between_entries(

@@ -28,6 +28,7 @@ from encord_manifest.sources.reading import InputError as InputError  # where ca
 from encord_manifest.sources.reading import (
     Opened,
     SourceText,
+    checked_source,
     open_input,
     read_opened,
     source_text,
@@ -164,11 +165,16 @@ def _lint_in_parts(opened: Opened, settings: LintSettings) -> FileResult | None:
         with mmap.mmap(opened.stream.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
             if has_encoding_signature(mapped[:4]):
                 return None
-            found = shards.lint_in_parts(mapped, size, settings)
+            combined = shards.lint_in_parts(mapped, size, settings)
     except (OSError, ValueError, shards.NotSplit):
         return None
+    found = combined.found
     document = Document(opened.path, "json", size, None, None)
-    return FileResult(opened.path, _diagnostics(document, found, dict(settings.severities)))
+    diagnostics = _diagnostics(document, found.findings, dict(settings.severities), found.spans)
+    if not diagnostics:
+        return FileResult(opened.path, diagnostics)
+    source = checked_source(opened, size, combined.checksums)
+    return FileResult(opened.path, diagnostics, source)
 
 
 #: A check beyond the offline rules (the remote checks): the manifest's data -> findings.
@@ -216,10 +222,16 @@ def collector_paused() -> Iterator[None]:
 
 
 def _diagnostics(
-    document: Document, findings: list[Finding], severities: dict[str, Severity]
+    document: Document,
+    findings: list[Finding],
+    severities: dict[str, Severity],
+    spans: dict[Request, Span] | None = None,
 ) -> list[Diagnostic]:
+    """The findings as diagnostics, placed by ``spans`` when given (a manifest linted in
+    parts places its findings itself), else located in the document's text."""
     rules = all_rules()
-    spans = _locate(document, findings)
+    if spans is None:
+        spans = _locate(document, findings)
 
     diagnostics = []
     for finding in findings:
@@ -280,17 +292,9 @@ def _applicable(fix: Fix | None, format: str) -> bool:
 
 def _locate(document: Document, findings: Iterable[Finding]) -> dict[Request, Span]:
     """Spans for every finding that needs one: only files with findings pay for this."""
-    requests: set[Request] = set()
-    for finding in findings:
-        if finding.span is None and finding.pointer:
-            requests.add((finding.pointer, finding.target))
-            if finding.target == "key" and len(finding.pointer) > 1:
-                # Fallback: the object holding the key. Not the root: its span ends at the
-                # last byte of the file, so asking for it walks the whole document.
-                requests.add((finding.pointer[:-1], "value"))
-        if finding.related is not None:
-            requests.add((finding.related, "value"))
-        requests.update((pointer, "value") for pointer in finding.also[:ALSO_SHOWN])
+    from encord_manifest.part_findings import location_requests
+
+    requests = location_requests(findings)
     if not requests or document.locator is None:
         return {}
     return document.locator.locate(requests)

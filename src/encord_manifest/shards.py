@@ -9,16 +9,21 @@ the text go once parsed, so the two parts together hold what one process would: 
 parsing, then one tree (measured at 1M entries: 1.14x the parse floor's peak memory, over all
 three processes).
 
-This path proves a manifest free of entry-level findings; it never writes one. Each part runs
-the schema and the entry-scope rule families on its own entries. The comparisons between entries
+Each part runs the schema and the entry-scope rule families on its own entries and places its
+own findings in its own text (``part_findings``): the first part's places are the file's; the
+second part's move down by the lines before it, and its pointers into the list that was cut up
+by the first part's entries. The first child combines the two. The comparisons between entries
 of different parts are made from summaries: repeated URLs (U307; the second child sends its URL
 hashes as soon as it has them, and the first compares them with its own while its rules still
 run), repeated titles (T402) and clientMetadata types (M205). The document-scope families
-(counts, size, top-level keys) run once, here, on the combined top level. Whenever anything at
-all is found in a part, or the two parts disagree, or the cut turns out not to be where it was
-guessed, the caller lints the whole file the ordinary way: what is reported, and where, is
-always the ordinary lint's. The test suite holds the two ways to the same verdict on every
-fixture and on generated manifests.
+(counts, size, top-level keys) run once, here, on the combined top level.
+
+The whole file is linted the ordinary way, in one process, only for what needs its whole tree
+or a text no part holds: a value shared by the two parts (a URL or title in both, a
+clientMetadata key of more than one type), a nesting too deep, the SDK's typed form, a document
+finding with a place, an encoding to report, a repeated key, or a cut that turns out not to be
+where it was guessed. The test suite holds the two ways to the same report on every fixture,
+on generated manifests and on findings on both sides of the cut.
 
 Where the cut goes: at the first ``}``, comma, ``{`` after the estimated place, in the list
 whose key most nearly precedes it. That is a guess (those characters can sit in a string or in
@@ -46,9 +51,18 @@ from itertools import chain
 from typing import Any, BinaryIO
 
 from encord_manifest import spec
-from encord_manifest.diagnostics import Finding
+from encord_manifest.diagnostics import Finding, Pointer
+from encord_manifest.part_findings import (
+    PartFindings,
+    Shift,
+    crc_of,
+    locate_first,
+    locate_second,
+    location_requests,
+    start_of_second,
+)
 from encord_manifest.rules import family_checks
-from encord_manifest.rules.dialect import ignorable
+from encord_manifest.rules.dialect import SDK_TYPED_FORM, SIGN_CODES, ignorable
 from encord_manifest.rules.metadata import client_metadata_kinds
 from encord_manifest.rules.urls import URL_HASHES
 from encord_manifest.rules.view import ManifestView
@@ -107,6 +121,21 @@ class Summary:
     #: (URL hashes are compared apart, as soon as they arrive: ``_first_child``.)
     title_hashes: Collection[int] = ()
     metadata_kinds: dict[str, set[str]] = field(default_factory=dict)
+    #: The part's findings, placed in its own text.
+    found: PartFindings = field(default_factory=PartFindings)
+
+
+@dataclass
+class Combined:
+    """What the first child makes of the two parts: the combined top level, the counts, and
+    both parts' findings placed in the whole file."""
+
+    top_level: dict[str, Any]
+    counts: tuple[int, int]
+    found: PartFindings
+    #: (start, end, CRC-32) of each part's bytes, when there are findings: the proof, when the
+    #: text is read again to show its lines, that it holds the bytes that were checked.
+    checksums: list[tuple[int, int, int]] = field(default_factory=list)
 
 
 #: A manifest file's bytes, read or mapped.
@@ -325,21 +354,37 @@ class Part:
         self.url_hashes = set(self.url_hash_list)
         self.view.memo[URL_HASHES] = self.url_hashes
 
-    def check(self, between: Callable[[], None] = lambda: None) -> None:
-        """NotSplit when anything is found; ``between`` runs after each family of checks."""
+    def check(self, between: Callable[[], None] = lambda: None) -> list[Finding]:
+        """The part's findings; ``between`` runs after each family of checks.
+
+        NotSplit for what only the whole file can report: nesting too deep (F005, placed in
+        the text by the parser), and the SDK's typed form (S110 converts the whole document).
+        """
         from encord_manifest.schema import validate
 
-        checks: list[Callable[[], Iterable[Finding]]] = [
-            _nesting(self.data),
-            partial(validate, self.data),
-        ]
+        _refuse_deep_nesting(self.data)
+        checks: list[Callable[[], Iterable[Finding]]] = [partial(validate, self.data)]
         checks += [partial(check, self.view, self.settings) for check in family_checks("entries")]
         ignored = ignorable(self.settings.disabled)
+        found: list[Finding] = []
         for run in checks:
-            for finding in run():
-                if finding.code not in ignored:
-                    raise NotSplit("a part has findings")
+            found.extend(finding for finding in run() if finding.code not in ignored)
             between()
+        if SDK_TYPED_FORM not in self.settings.disabled:
+            self._refuse_typed_form([f.pointer for f in found if f.code in SIGN_CODES])
+        return [finding for finding in found if finding.code not in self.settings.disabled]
+
+    def _refuse_typed_form(self, places: list[Pointer]) -> None:
+        """NotSplit if the findings show a sign of the SDK's typed form (``dialect``). A sign
+        is read in the entry a finding points into, which is in this part, so the whole file
+        shows one exactly when a part does; but a place that is the cut list as a whole would
+        have the entries of both parts read."""
+        from encord_manifest.typed_items import first_sign
+
+        if any(place[:1] == (self.cut.list_key,) and len(place) < 2 for place in places):
+            raise NotSplit("a sign of the SDK's typed form may be in the cut list")
+        if places and first_sign(self.data, places) is not None:
+            raise NotSplit("the SDK's typed form: S110 converts the whole document")
 
     def summary(self, to_send: bool = False) -> Summary:
         """With the title hashes as a set, to look the other part's up in; or, to send, as an
@@ -356,14 +401,19 @@ class Part:
 
 
 def combine(first: Summary, second: Summary, cut: Cut) -> tuple[dict[str, Any], tuple[int, int]]:
-    """The combined top level and counts; NotSplit when the parts conflict."""
+    """The combined top level and counts; NotSplit when the parts conflict.
+
+    A clientMetadata key in both parts must hold one type in both: where it holds several,
+    the first use, the place every mismatch is reported with, may be in the other part.
+    """
     shared = set(first.top_level) & set(second.top_level)
     if shared != {cut.list_key}:
         raise NotSplit("a top-level key in both parts")
     if _meet(first.title_hashes, second.title_hashes):
         raise NotSplit("a title may be in both parts")
     for key in first.metadata_kinds.keys() & second.metadata_kinds.keys():
-        if first.metadata_kinds[key] != second.metadata_kinds[key]:
+        kinds = first.metadata_kinds[key]
+        if kinds != second.metadata_kinds[key] or len(kinds) > 1:
             raise NotSplit("a clientMetadata key of two types")
     top_level = {**first.top_level, **second.top_level}
     return top_level, (first.entries + second.entries, first.urls + second.urls)
@@ -383,8 +433,9 @@ FIRST_SHARE = 0.44
 
 def lint_in_parts(
     source: Source, size: int, settings: LintSettings, piece: int | None = None
-) -> list[Finding]:
-    """The document-scope findings of a manifest whose parts are clean; NotSplit otherwise.
+) -> Combined:
+    """The findings of a manifest, placed, and the proof of the bytes they were found in;
+    NotSplit where the whole file must be linted instead.
 
     ``source`` is the file's bytes, best mapped (``mmap``): then no process copies them whole,
     and each part decodes its half at the same time as the other (measured at 1M entries:
@@ -393,8 +444,8 @@ def lint_in_parts(
     if not hasattr(os, "fork") or threading.active_count() > 1:
         raise NotSplit("no fork here (or other threads are running)")
     cut = find_cut(source, FIRST_SHARE)
-    top_level, counts = _combined_by_two_children(source, cut, size, settings, piece)
-    view = ManifestView(top_level, size, counts=counts)
+    combined = _combined_by_two_children(source, cut, size, settings, piece)
+    view = ManifestView(combined.top_level, size, counts=combined.counts)
     found = [
         finding
         for check in family_checks("document")
@@ -402,19 +453,21 @@ def lint_in_parts(
         if finding.code not in settings.disabled
     ]
     if any(finding.pointer for finding in found):
+        # Its place is in a part's text, which only that part had.
         raise NotSplit("a document finding with a place to locate")
-    return found
+    combined.found.findings[:0] = found
+    return combined
 
 
 def _combined_by_two_children(
     source: Source, cut: Cut, size: int, settings: LintSettings, piece: int | None
-) -> tuple[dict[str, Any], tuple[int, int]]:
+) -> Combined:
     """Each part checked by a child of its own; the first child also combines the two.
 
     Neither tree is ever built here, so none is torn down here either (measured: a third of
     a second for half of a 1M-entry tree): the children leave with ``os._exit``. The second
     child says at once whether its part is clean, so a finding there stops the first child
-    without waiting for it; then it hands its summary to the first child.
+    without waiting for it; then it hands its summary, findings included, to the first child.
     """
     piece = piece or PIECE_CHARACTERS
     verdict_read, verdict_write = os.pipe()  # first child -> here: the combined parts
@@ -454,19 +507,19 @@ def _end(child: int) -> None:
     os.waitpid(child, 0)
 
 
-def _await_verdict(verdict: int, status: int) -> tuple[dict[str, Any], tuple[int, int]]:
+def _await_verdict(verdict: int, status: int) -> Combined:
     watched = [verdict, status]
     while True:
         ready, _, _ = select.select(watched, [], [])
         if status in ready:
             if os.read(status, 1) != b"1":
-                raise NotSplit("the second part has findings, or its check failed")
+                raise NotSplit("the second part's check failed, or it needs the whole file")
             watched.remove(status)
         if verdict in ready:
             combined = _receive(verdict)
-            if combined is None:
-                raise NotSplit("the first part has findings, or the parts disagree")
-            return combined  # type: ignore[no-any-return]
+            if not isinstance(combined, Combined):
+                raise NotSplit("the first part's check failed, or the parts disagree")
+            return combined
 
 
 def _first_child(  # pragma: no cover - runs in the child
@@ -502,14 +555,63 @@ def _first_child(  # pragma: no cover - runs in the child
                             raise NotSplit("a URL may be in both parts")
 
                 compare()
-                part.check(between=compare)
+                findings = part.check(between=compare)
                 compare(wait=True)
+                own = _placed(findings, first_text, source, cut, part.data)
                 theirs = _receive(pipe)
                 if isinstance(theirs, Summary):
-                    combined = combine(part.summary(), theirs, cut)
+                    top_level, counts = combine(part.summary(), theirs, cut)
+                    combined = Combined(top_level, counts, PartFindings())
+                    if own.findings or theirs.found.findings:
+                        _place_both(combined, own, theirs.found, source, cut, part.data)
     except BaseException:  # whatever it is, the whole file is linted instead
         combined = None
     _send_and_leave(verdict, combined)
+
+
+def _placed(  # pragma: no cover - in the child
+    findings: list[Finding],
+    decode: Callable[[Source, Cut], tuple[str, Cut]],
+    source: Source,
+    cut: Cut,
+    data: dict[str, Any],
+) -> PartFindings:
+    """A part's findings with their places in its text, decoded again for them (the text
+    was let go of after the parse) and let go of again."""
+    if not findings:
+        return PartFindings()
+    text, _ = decode(source, cut)
+    requests = location_requests(findings)
+    if decode is first_text:
+        spans, start, end = locate_first(text, data, requests), 0, cut.second_start
+    else:
+        spans = locate_second(text, data, cut.list_key, requests)
+        start, end = cut.second_start, len(source)
+    del text
+    found = PartFindings(findings, spans, crc_of(source, start, end))
+    _release(source)
+    return found
+
+
+def _place_both(  # pragma: no cover - in the child
+    combined: Combined,
+    first: PartFindings,
+    second: PartFindings,
+    source: Source,
+    cut: Cut,
+    data: dict[str, Any],
+) -> None:
+    """Both parts' findings in the whole file's places and pointers, and the checksums of
+    both parts' bytes (a part without findings of its own is summed here)."""
+    lines, column = start_of_second(source, cut.second_start)
+    shift = Shift(cut.list_key, len(data[cut.list_key]), lines, column)
+    moved = shift.part(second)
+    combined.found = PartFindings(first.findings + moved.findings, {**first.spans, **moved.spans})
+    ends = [(0, cut.second_start, first.crc), (cut.second_start, len(source), second.crc)]
+    combined.checksums = [
+        (start, end, crc_of(source, start, end) if crc is None else crc) for start, end, crc in ends
+    ]
+    _release(source)
 
 
 def _second_child(  # pragma: no cover - runs in the child
@@ -533,8 +635,9 @@ def _second_child(  # pragma: no cover - runs in the child
             hashes = array("q", part.url_hash_list)
             sender = threading.Thread(target=_send_hashes, args=(summary, hashes))
             sender.start()
-            part.check()
+            found = _placed(part.check(), second_text, source, cut, data)
             outcome = part.summary(to_send=True)
+            outcome.found = found
     except BaseException:
         outcome = None
     with contextlib.suppress(OSError):  # this process has gone; the summary write notices too
@@ -553,17 +656,23 @@ def _own_part(
 ) -> tuple[dict[str, Any], bool]:  # pragma: no cover - in the child
     """This part's data, decoded and parsed from the file's bytes.
 
-    The file's mapping is let go of once decoded, and the text once parsed (it dies with
+    The file's pages are let go of once decoded, and the text once parsed (it dies with
     this frame): the part's tree and its rules' working memory then take its place (measured
     at 1M entries: the two parts' peaks sum to 1.1x the parse floor's peak, against 1.47x
-    with the texts kept).
+    with the texts kept). The mapping stays, to read the text again if there are findings.
     """
     text, local_cut = decode(source, cut)
-    if isinstance(source, mmap.mmap):
-        source.close()
+    _release(source)
     if has_lone_surrogate(text):  # the whole-file lint reports it
         raise NotSplit("a lone surrogate")
     return parse(text, local_cut, piece)
+
+
+def _release(source: Source) -> None:  # pragma: no cover - in the child
+    """Drop the pages of the mapping this process has read: they count as its memory, and
+    reading them again, if needed, comes from the page cache."""
+    if isinstance(source, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+        source.madvise(mmap.MADV_DONTNEED)
 
 
 def _send_hashes(writer: int, hashes: array[int]) -> None:  # pragma: no cover - in the child
@@ -612,9 +721,10 @@ def _receive(reader: int | BinaryIO) -> Any:
         return None
 
 
-def _nesting(data: Any) -> Callable[[], Iterable[Finding]]:
+def _refuse_deep_nesting(data: Any) -> None:
     """F005 is the whole file's finding (its place is found in the text): a part only
     notices it, and the whole file is linted instead."""
     from encord_manifest.sources.nesting import too_deep
 
-    return lambda: [Finding("F005", (), "nesting too deep")] if too_deep(data) else []
+    if too_deep(data):
+        raise NotSplit("nesting too deep")

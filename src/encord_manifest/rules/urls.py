@@ -738,9 +738,15 @@ def _copy_removal(view: ManifestView, pointer: Pointer, first: Pointer) -> Fix |
     earlier = entries[int(first[1])]
     if _canonical(entries[index]) != _canonical(earlier):
         return None
+    return copy_removal(pointer, first)
+
+
+def copy_removal(pointer: Pointer, first: Pointer) -> Fix:
+    """The removal of the entry of ``pointer``, a copy of the entry of ``first`` (a manifest
+    linted in parts builds it again when the entries' indexes move: ``part_findings``)."""
     return Fix(
         f"remove this entry, an exact copy of entry {first[1]}",
-        (Change((list_key, index), "value", None),),
+        (Change(pointer[:2], "value", None),),
     )
 
 

@@ -78,14 +78,9 @@ class JsonLocator:
 
     def offsets(self, requests: Iterable[Request]) -> dict[Request, tuple[int, int]]:
         """Character offsets (start, end exclusive) of the requested places in the text."""
-        root = _Node()
-        pending = 0
-        for pointer, target in set(requests):
-            node = root
-            for part in pointer:
-                node = node.children.setdefault(part, _Node())
-            node.targets.add(target)
-            pending += 1
+        requests = set(requests)
+        root = _trie(requests)
+        pending = len(requests)
         text = self._text
         if not text:
             return {}
@@ -93,6 +88,38 @@ class JsonLocator:
         with contextlib.suppress(_Done):
             walk.value(_WHITESPACE.match(text, 0).end(), self._data, root, ())  # type: ignore[union-attr]
         return walk.found
+
+
+def offsets_from_entry(
+    text: str, data: Mapping[str, Any], list_key: str, requests: Iterable[Request]
+) -> dict[Request, tuple[int, int]]:
+    """Offsets in a text that starts at an entry of the top-level list ``list_key`` and runs
+    to the end of the document: the second part of a manifest linted in parts (``shards``).
+
+    ``data`` is that part's top level, the list holding the part's entries only. No request
+    may point at the root or at the list itself: their places lie before this text.
+    """
+    requests = set(requests)
+    root = _trie(requests)
+    if root.targets or (list_key in root.children and root.children[list_key].targets):
+        raise ValueError("a place before the text was asked for")
+    walk = _Walk(text, len(requests), repeated_keys=False)
+    with contextlib.suppress(_Done):
+        node = root.children.get(list_key, _Node())
+        # As if at the list's opening bracket, one character before the text.
+        end = walk.array(-1, data[list_key], node, (list_key,))
+        walk.members(end, data, root, ())
+    return walk.found
+
+
+def _trie(requests: Iterable[Request]) -> _Node:
+    root = _Node()
+    for pointer, target in set(requests):
+        node = root
+        for part in pointer:
+            node = node.children.setdefault(part, _Node())
+        node.targets.add(target)
+    return root
 
 
 class _Walk:
@@ -155,12 +182,16 @@ class _Walk:
         return pos
 
     def object(self, pos: int, obj: Mapping[str, Any], node: _Node, pointer: Pointer) -> int:
+        return self.members(pos + 1, obj, node, pointer)
+
+    def members(self, pos: int, obj: Mapping[str, Any], node: _Node, pointer: Pointer) -> int:
+        """Walk an object's members from ``pos`` (past its opening brace, or past a member's
+        value); return the offset just past its closing brace."""
         text = self.text
         wanted = sum(1 for key in node.children if key in obj)
         # Where a key repeats, the parser kept the last value: the places to walk into are
         # known only at the end of the object, so they are noted on the way and walked then.
         last_places: dict[str, tuple[int, int, int]] = {}
-        pos += 1
         while True:
             pos = self.next_item(pos)
             if text[pos] == "}":

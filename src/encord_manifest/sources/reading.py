@@ -168,7 +168,26 @@ def source_text(
     """How a document keeps its text: itself, or for a large regular file a checked re-read."""
     if text is None or opened.size is None or len(raw) <= KEEP_TEXT_BYTES:
         return kept_text(format, raw, text)
-    size, crc = len(raw), zlib.crc32(raw)
+    return _reread(opened, len(raw), [(0, len(raw), zlib.crc32(raw))], format, decode)
+
+
+def checked_source(opened: Opened, size: int, checksums: list[tuple[int, int, int]]) -> SourceText:
+    """The text of a JSON file that was read in parts (``shards``), read again on demand and
+    proved by each part's CRC-32 (``checksums``: start, end, CRC) to be the bytes checked."""
+    from encord_manifest.sources.encoding import decode
+
+    return _reread(
+        opened, size, checksums, "json", lambda data: decode(data, bom_is_finding=True)[0]
+    )
+
+
+def _reread(
+    opened: Opened,
+    size: int,
+    checksums: list[tuple[int, int, int]],
+    format: str,
+    decode: Callable[[bytes], str | None],
+) -> SourceText:
     path, name = opened.path, opened.name
 
     def reread() -> str:
@@ -180,8 +199,13 @@ def source_text(
                 data = read_opened(again, size)
             except InputError:  # it grew while being read
                 raise changed from None
-        if len(data) != size or zlib.crc32(data) != crc:
+        if len(data) != size or not checksums:
             raise changed
+        with memoryview(data) as whole:
+            for start, end, crc in checksums:
+                with whole[start:end] as part:
+                    if zlib.crc32(part) != crc:
+                        raise changed
         decoded = decode(data)
         assert decoded is not None, "the same bytes decoded before"
         return decoded
