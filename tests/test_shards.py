@@ -614,3 +614,30 @@ def test_the_parts_of_a_manifest_make_it_whole(indent: int | None) -> None:
     first, _, second, _, cut = _parts(json.dumps(manifest, indent=indent).encode())
     assert len(first[cut.list_key]) > 0 and len(second[cut.list_key]) > 0
     assert {**first, **second, cut.list_key: first[cut.list_key] + second[cut.list_key]} == manifest
+
+
+def test_a_parts_findings_cross_the_pipe_whole() -> None:
+    """A part's findings go to the other process as tuples: every field of every record comes
+    back (a field added to a record and not to the tuples fails here)."""
+    import dataclasses
+    import pickle
+
+    from encord_manifest.diagnostics import Change, Finding, Fix, Span
+    from encord_manifest.part_findings import PartFindings
+
+    span = Span(3, 4, 5, 6, field=7)
+    finding = Finding(
+        "S105",
+        ("images", 4, "objectURL"),
+        "unknown key",
+        target="key",
+        hint="a hint",
+        span=span,
+        related=("images", 1),
+        fix=Fix("rename", (Change(("images", 4, "objectURL"), "key", "objectUrl"),)),
+        also=(("images", 5), ("images", 6)),
+    )
+    assert all(getattr(finding, f.name) not in (None, ()) for f in dataclasses.fields(Finding))
+    assert [f.name for f in dataclasses.fields(Span)][-1] == "field"
+    found = PartFindings([finding], {((("images", 4), "value")): span}, crc=12)
+    assert pickle.loads(pickle.dumps(found)) == found

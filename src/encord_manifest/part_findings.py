@@ -28,11 +28,75 @@ from encord_manifest.sources.json_locator import (
 class PartFindings:
     """A part's findings with the places of everything they refer to, in the part's text
     (the second part: counted from its first character), and the CRC-32 of the part's bytes
-    (for showing its lines later, proved to be the same bytes)."""
+    (for showing its lines later, proved to be the same bytes).
+
+    It goes through a pipe as plain tuples: pickling the dataclasses themselves (by
+    ``copyreg``, object by object) took 3 s for 100,000 findings there and back, tuples 1 s.
+    """
 
     findings: list[Finding] = field(default_factory=list)
     spans: dict[Request, Span] = field(default_factory=dict)
     crc: int | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        findings = [_finding_tuple(finding) for finding in self.findings]
+        spans = [(request, _span_tuple(span)) for request, span in self.spans.items()]
+        return (_part_findings, (findings, spans, self.crc))
+
+
+def _part_findings(
+    findings: list[tuple[Any, ...]], spans: list[Any], crc: int | None
+) -> PartFindings:
+    return PartFindings(
+        [_finding(*fields) for fields in findings],
+        {request: Span(*fields) for request, fields in spans},
+        crc,
+    )
+
+
+def _span_tuple(span: Span) -> tuple[Any, ...]:
+    return (span.line, span.column, span.end_line, span.end_column, span.field)
+
+
+def _finding_tuple(finding: Finding) -> tuple[Any, ...]:
+    fix = finding.fix
+    return (
+        finding.code,
+        finding.pointer,
+        finding.message,
+        finding.target,
+        finding.hint,
+        None if finding.span is None else _span_tuple(finding.span),
+        finding.related,
+        None
+        if fix is None
+        else (fix.description, [(c.pointer, c.target, c.text) for c in fix.changes]),
+        finding.also,
+    )
+
+
+def _finding(
+    code: str,
+    pointer: Pointer,
+    message: str,
+    target: Any,
+    hint: str | None,
+    span: tuple[Any, ...] | None,
+    related: Pointer | None,
+    fix: tuple[str, list[tuple[Any, ...]]] | None,
+    also: tuple[Pointer, ...],
+) -> Finding:
+    return Finding(
+        code,
+        pointer,
+        message,
+        target,
+        hint,
+        None if span is None else Span(*span),
+        related,
+        None if fix is None else Fix(fix[0], tuple(Change(*change) for change in fix[1])),
+        also,
+    )
 
 
 def location_requests(findings: Iterable[Finding]) -> set[Request]:
