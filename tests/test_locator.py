@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from hypothesis import given, settings
@@ -113,3 +114,23 @@ def test_with_repeated_keys_the_value_found_is_the_one_the_parser_kept(
         start = _offset(text, span.line, span.column)
         end = _offset(text, span.end_line, span.end_column)
         assert json.loads(text[start:end]) == values[pointer]
+
+
+def test_checkpoints_start_the_walk_at_the_nearest_entry() -> None:
+    """With checkpoints (where the parser saw entries start), the walk to a place jumps to the
+    last one before it: the text before that is never read. Here it is made unreadable, and
+    the places are still found, where they are without checkpoints."""
+    manifest = {"images": [{"objectUrl": f"https://b/{n}.jpg", "m": {"k": [n]}} for n in range(50)]}
+    text = json.dumps(manifest, indent=1)
+    starts = [m.start() for m in re.finditer(r'\{\s*"objectUrl"', text)]
+    assert len(starts) == 50
+    requests = [(("images", 40, "objectUrl"), "value"), (("images", 45), "value")]
+    plain = JsonLocator(text, manifest).offsets(requests)
+    hidden = text[: starts[1]] + "#" * (starts[30] - starts[1]) + text[starts[30] :]
+    marks = {"images": [(0, starts[0]), (30, starts[30])]}
+    assert JsonLocator(hidden, manifest, checkpoints=marks).offsets(requests) == plain
+    try:  # without them, the walk reads the hidden text, and loses its way
+        blind: Any = JsonLocator(hidden, manifest).offsets(requests)
+    except (AssertionError, IndexError):
+        blind = None
+    assert blind != plain

@@ -239,31 +239,40 @@ def test_a_cut_among_scenes_is_reported_alike(tmp_path: Path, parts_taken: list[
 
 
 @pytest.mark.parametrize(
-    ("change", "code"),
+    ("change", "code", "split"),
     [
         (
             lambda m: m["scenes"][-1]["scene"]["cam"]["events"][0].update(
                 uri=m["images"][0]["objectUrl"]
             ),
             "U307",
+            True,
         ),
-        (lambda m: m["scenes"][-1].update(title="drive_0"), "T402"),
+        # The first scene's title, in the first part: a title both parts hold.
+        (lambda m: m["scenes"][-1].update(title="drive_0"), "T402", False),
         (
             lambda m: m["scenes"][-1]["scene"]["lidar"]["events"][0].update(uri=f"{_B}/x.bin"),
             "P907",
+            True,
         ),
-        (lambda m: m["time_series"][-1]["settings"]["channels"].update({"Speed": {}}), "P913"),
+        (
+            lambda m: m["time_series"][-1]["settings"]["channels"].update({"Speed": {}}),
+            "P913",
+            True,
+        ),
     ],
     ids=["url-in-a-scene", "scene-title", "point-cloud-extension", "channel"],
 )
 def test_scene_findings_are_the_whole_lints(
-    tmp_path: Path, parts_taken: list[bool], change: Any, code: str
+    tmp_path: Path, parts_taken: list[bool], change: Any, code: str, split: bool
 ) -> None:
+    """Scenes nest their events ("}, {" inside an entry): a piece guessed to end between two
+    events does not parse and is extended to a farther guess, so the parts take these too."""
     manifest = scene_manifest()
     change(manifest)
     whole, in_parts = whole_and_parts(write(tmp_path / "scenes.json", manifest))
     assert code in [d.code for d in in_parts] and in_parts == whole
-    assert parts_taken == [False]
+    assert parts_taken == [split]
 
 
 def test_a_top_level_key_in_both_parts_is_a_repeated_key(
@@ -589,9 +598,21 @@ def _parts(raw: bytes) -> tuple[dict[str, Any], bool, dict[str, Any], bool, shar
     cut = shards.find_cut(raw)
     first_text, first_cut = shards.first_text(raw, cut)
     second_text, second_cut = shards.second_text(raw, cut)
-    first, repeated_first = shards.parse_first(first_text, first_cut, piece=50)
-    second, repeated_second = shards.parse_second(second_text, second_cut, piece=50)
-    return first, repeated_first, second, repeated_second, cut
+    first = shards.parse_first(first_text, first_cut, piece=50)
+    second = shards.parse_second(second_text, second_cut, piece=50)
+    for text, parsed in ((first_text, first), (second_text, second)):
+        assert cut.list_key in parsed.checkpoints
+        for key, marks in parsed.checkpoints.items():
+            _assert_true_starts(text, parsed.data[key], marks)
+    return first.data, first.repeated, second.data, second.repeated, cut
+
+
+def _assert_true_starts(text: str, entries: list[Any], checkpoints: list[tuple[int, int]]) -> None:
+    """Every checkpoint is where its entry starts: the entry parses from there."""
+    assert checkpoints == sorted(checkpoints)
+    decoder = json.JSONDecoder()
+    for index, offset in checkpoints:
+        assert decoder.raw_decode(text, offset)[0] == entries[index]
 
 
 @settings(max_examples=60, deadline=None)
@@ -641,3 +662,22 @@ def test_a_parts_findings_cross_the_pipe_whole() -> None:
     assert [f.name for f in dataclasses.fields(Span)][-1] == "field"
     found = PartFindings([finding], {((("images", 4), "value")): span}, crc=12)
     assert pickle.loads(pickle.dumps(found)) == found
+
+
+def test_pieces_guessed_inside_an_entry_are_extended() -> None:
+    """'}, {' inside strings and in lists of objects inside entries, five times as often as
+    between entries: each failed guess is followed by one twice as far; the entries and the
+    checkpoints are still exact, and the list parses whole."""
+    decoy = 'x"}, {"objectUrl": "y'
+    manifest = {
+        "images": [
+            _image(n, clientMetadata={"note": decoy, "boxes": [{"a": n}, {"b": n}] * 3})
+            for n in range(80)
+        ]
+    }
+    text = json.dumps(manifest)
+    entries = text[text.index("[") + 1 :]
+    parsed = shards.parse_second(entries, shards.Cut("images", 0, 0), 40)
+    assert parsed.data["images"] == manifest["images"]
+    assert len(parsed.checkpoints["images"]) > 1
+    _assert_true_starts(entries, manifest["images"], parsed.checkpoints["images"])

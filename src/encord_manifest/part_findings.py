@@ -17,6 +17,7 @@ from typing import Any
 
 from encord_manifest.diagnostics import ALSO_SHOWN, Change, Finding, Fix, Pointer, Span
 from encord_manifest.sources.json_locator import (
+    Checkpoints,
     JsonLocator,
     Request,
     offsets_from_entry,
@@ -137,18 +138,26 @@ def _exists(data: Any, pointer: Pointer, target: str) -> bool:
     return target == "value"
 
 
-def locate_first(text: str, data: Any, requests: Iterable[Request]) -> dict[Request, Span]:
+def locate_first(
+    text: str, data: Any, requests: Iterable[Request], checkpoints: Checkpoints
+) -> dict[Request, Span]:
     """Places in the first part: its text is the file's, up to the second part."""
     wanted = present(data, requests)
-    return JsonLocator(text, data).locate(wanted) if wanted else {}
+    return JsonLocator(text, data, checkpoints=checkpoints).locate(wanted) if wanted else {}
 
 
 def locate_second(
-    text: str, data: Mapping[str, Any], list_key: str, requests: Iterable[Request]
+    text: str,
+    data: Mapping[str, Any],
+    list_key: str,
+    requests: Iterable[Request],
+    checkpoints: Checkpoints,
 ) -> dict[Request, Span]:
     """Places in the second part, counted from its first character."""
     wanted = present(data, requests)
-    return to_spans(text, offsets_from_entry(text, data, list_key, wanted)) if wanted else {}
+    if not wanted:
+        return {}
+    return to_spans(text, offsets_from_entry(text, data, list_key, wanted, checkpoints))
 
 
 def crc_of(source: Any, start: int, end: int) -> int:

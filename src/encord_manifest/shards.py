@@ -76,8 +76,10 @@ from encord_manifest.sources.json_source import (
 #: Below this many bytes one process is as fast: forking and combining cost ~0.1 s.
 MIN_BYTES = 32_000_000
 #: Entries are parsed a piece of about this many characters at a time: large enough that the
-#: C parser does the work, small enough that the copy of a piece costs little memory.
-PIECE_CHARACTERS = 16_000_000
+#: C parser does the work, small enough that the copy of a piece costs little memory, and
+#: that the start of each piece, kept, lets a part's findings be located from the nearest
+#: one rather than from the part's start (``Parsed.checkpoints``).
+PIECE_CHARACTERS = 1_000_000
 
 #: How the work is estimated (``_place_of_share``): so many samples of so many characters.
 _SAMPLES = 256
@@ -212,6 +214,17 @@ def second_text(source: Source, cut: Cut) -> tuple[str, Cut]:
     return text, Cut(cut.list_key, 0, 0)
 
 
+@dataclass
+class Parsed:
+    """A part's top level, whether some object in it repeated a key, and where the pieces of
+    its entry lists start: list key -> (index of a piece's first entry, its offset in the
+    part's text)."""
+
+    data: dict[str, Any]
+    repeated: bool
+    checkpoints: dict[str, list[tuple[int, int]]]
+
+
 class _Parser:
     """The standard library's C parser, driven piece by piece over one text."""
 
@@ -219,6 +232,7 @@ class _Parser:
         self.text = text
         self.piece = piece
         self.repeated = RepeatedKeys()
+        self.checkpoints: dict[str, list[tuple[int, int]]] = {}
         self._decoder = json.JSONDecoder(
             object_pairs_hook=self.repeated.build, parse_constant=reject_constant
         )
@@ -247,7 +261,15 @@ class _Parser:
         key, pos = self.value(pos)
         return key, self.expect(pos, ":")
 
-    def entries(self, pos: int, cut: Cut | None) -> tuple[list[Any], int]:
+    def top_level_value(self, key: str, pos: int) -> tuple[Any, int]:
+        """The value of a top-level key at ``pos``: an entry list in pieces, else whole."""
+        if key in spec.ENTRY_KEYS and self.text[pos : pos + 1] == "[":
+            first = self.skip(pos + 1)
+            if self.text[first : first + 1] == "{":
+                return self.entries(first, None, key)
+        return self.value(pos)
+
+    def entries(self, pos: int, cut: Cut | None, key: str | None = None) -> tuple[list[Any], int]:
         """The entries from ``pos`` (an entry's first character) to the cut, or to the end of
         the list: the entries and the position after them (the cut's second start, or past
         the list's closing bracket).
@@ -255,47 +277,69 @@ class _Parser:
         A piece of text from a true start of an entry to a guessed end of one is parsed as a
         JSON array of its own. It parses only if the guessed end is a true one (the parse
         from a true start is the same token for token as the whole text's), so each piece
-        proves the next start, from the list's first entry on.
+        proves the next start, from the list's first entry on. A guess that fails (a "}, {"
+        inside a string or in a list of objects inside an entry) is followed by one twice
+        as far, up to the cut.
         """
         text = self.text
         items: list[Any] = []
+        marks = self.checkpoints.setdefault(cut.list_key if cut is not None else str(key), [])
         while True:
             bound = len(text) if cut is None else cut.first_end
-            between = None
-            if bound - pos > self.piece:
-                between = _BETWEEN_ENTRIES.search(text, pos + self.piece, bound)
-            if between is not None:
-                end, next_start = between.start() + 1, between.end()
-            elif cut is not None:
-                end, next_start = cut.first_end, cut.second_start
-            else:
-                return self._last_piece(pos, items)
-            try:
-                items.extend(self._decoder.decode("[" + text[pos:end] + "]"))
-            except ValueError:
-                if cut is not None:
-                    raise NotSplit("the cut is not between two entries") from None
-                # The list ends inside this piece (the guessed end is in the next list).
-                return self._last_piece(pos, items)
+            length = self.piece
+            while True:
+                between = None
+                if bound - pos > length:
+                    between = _BETWEEN_ENTRIES.search(text, pos + length, bound)
+                if between is not None:
+                    end, next_start = between.start() + 1, between.end()
+                elif cut is not None:
+                    end, next_start = cut.first_end, cut.second_start
+                else:
+                    return self._last_piece(pos, items, marks)
+                try:
+                    piece = self._decoder.decode("[" + text[pos:end] + "]")
+                    break
+                except ValueError:
+                    if between is None:  # the cut itself
+                        raise NotSplit("the cut is not between two entries") from None
+                    if cut is None:
+                        # The list may end inside this piece (the guess is in the next list).
+                        ended = self._ending_in(pos, end, items, marks)
+                        if ended is not None:
+                            return ended
+                    length = 2 * (end - pos)
+            marks.append((len(items), pos))
+            items.extend(piece)
             if not _SEPARATOR.fullmatch(text, end, next_start):
                 raise NotSplit("the cut is not between two entries")
             pos = next_start
             if cut is not None and pos == cut.second_start:
                 return items, pos
 
-    def _last_piece(self, pos: int, items: list[Any]) -> tuple[list[Any], int]:
-        """The remaining entries, up to the list's closing bracket."""
-        between = _BETWEEN_ENTRIES.search(self.text, pos + 2 * self.piece)
-        stop = len(self.text) if between is None else between.start()
+    def _ending_in(
+        self, pos: int, stop: int, items: list[Any], marks: list[tuple[int, int]]
+    ) -> tuple[list[Any], int] | None:
+        """The remaining entries and the position past the list, if it ends before ``stop``."""
         try:
             rest, end = self._decoder.raw_decode("[" + self.text[pos:stop])
         except ValueError:
-            raise NotSplit("no end of the list") from None
+            return None
+        marks.append((len(items), pos))
         items.extend(rest)
         return items, pos + end - 1
 
+    def _last_piece(
+        self, pos: int, items: list[Any], marks: list[tuple[int, int]]
+    ) -> tuple[list[Any], int]:
+        """The remaining entries, up to the list's closing bracket."""
+        ended = self._ending_in(pos, len(self.text), items, marks)
+        if ended is None:
+            raise NotSplit("no end of the list")
+        return ended
 
-def parse_first(text: str, cut: Cut, piece: int = PIECE_CHARACTERS) -> tuple[dict[str, Any], bool]:
+
+def parse_first(text: str, cut: Cut, piece: int = PIECE_CHARACTERS) -> Parsed:
     """The top level from the start to the cut, and whether some object repeated a key.
 
     Arriving at the cut between two entries of its list is what proves the cut.
@@ -309,8 +353,8 @@ def parse_first(text: str, cut: Cut, piece: int = PIECE_CHARACTERS) -> tuple[dic
             parser.repeated.seen = True
         if key == cut.list_key and text[pos] == "[" and pos < cut.first_end:
             data[key], pos = parser.entries(parser.skip(pos + 1), cut)
-            return data, parser.repeated.seen
-        data[key], pos = parser.value(pos)
+            return Parsed(data, parser.repeated.seen, parser.checkpoints)
+        data[key], pos = parser.top_level_value(key, pos)
         if pos > cut.first_end:
             raise NotSplit("the cut is not in an entry list")
         pos = parser.skip(pos)
@@ -319,22 +363,22 @@ def parse_first(text: str, cut: Cut, piece: int = PIECE_CHARACTERS) -> tuple[dic
         pos = parser.skip(pos + 1)
 
 
-def parse_second(text: str, cut: Cut, piece: int = PIECE_CHARACTERS) -> tuple[dict[str, Any], bool]:
+def parse_second(text: str, cut: Cut, piece: int = PIECE_CHARACTERS) -> Parsed:
     """The top level from the cut to the end (the cut list holding only its later entries)."""
     parser = _Parser(text, piece)
-    items, pos = parser.entries(cut.second_start, None)
+    items, pos = parser.entries(cut.second_start, None, cut.list_key)
     data: dict[str, Any] = {cut.list_key: items}
     while True:
         pos = parser.skip(pos)
         if text[pos : pos + 1] == "}":
             if parser.skip(pos + 1) != len(text):
                 raise NotSplit("text after the manifest")
-            return data, parser.repeated.seen
+            return Parsed(data, parser.repeated.seen, parser.checkpoints)
         pos = parser.expect(pos, ",")
         key, pos = parser.key(pos)
         if key in data:
             parser.repeated.seen = True
-        data[key], pos = parser.value(pos)
+        data[key], pos = parser.top_level_value(key, pos)
 
 
 class Part:
@@ -542,9 +586,9 @@ def _first_child(  # pragma: no cover - runs in the child
     gc.disable()  # for good: see _send_and_leave
     try:
         with os.fdopen(summary, "rb") as pipe:
-            data, repeated = _own_part(first_text, parse_first, source, cut, piece)
-            if not repeated:
-                part = Part(data, cut, size, settings)
+            parsed = _own_part(first_text, parse_first, source, cut, piece)
+            if not parsed.repeated:
+                part = Part(parsed.data, cut, size, settings)
                 compared = False
 
                 def compare(wait: bool = False) -> None:
@@ -557,13 +601,13 @@ def _first_child(  # pragma: no cover - runs in the child
                 compare()
                 findings = part.check(between=compare)
                 compare(wait=True)
-                own = _placed(findings, first_text, source, cut, part.data)
+                own = _placed(findings, first_text, source, cut, parsed)
                 theirs = _receive(pipe)
                 if isinstance(theirs, Summary):
                     top_level, counts = combine(part.summary(), theirs, cut)
                     combined = Combined(top_level, counts, PartFindings())
                     if own.findings or theirs.found.findings:
-                        _place_both(combined, own, theirs.found, source, cut, part.data)
+                        _place_both(combined, own, theirs.found, source, cut, parsed.data)
     except BaseException:  # whatever it is, the whole file is linted instead
         combined = None
     _send_and_leave(verdict, combined)
@@ -574,18 +618,21 @@ def _placed(  # pragma: no cover - in the child
     decode: Callable[[Source, Cut], tuple[str, Cut]],
     source: Source,
     cut: Cut,
-    data: dict[str, Any],
+    parsed: Parsed,
 ) -> PartFindings:
     """A part's findings with their places in its text, decoded again for them (the text
-    was let go of after the parse) and let go of again."""
+    was let go of after the parse) and let go of again. The walk that finds them starts
+    in the cut list at the piece before each place, not at the list's first entry."""
     if not findings:
         return PartFindings()
     text, _ = decode(source, cut)
     requests = location_requests(findings)
+    data, checkpoints = parsed.data, parsed.checkpoints
     if decode is first_text:
-        spans, start, end = locate_first(text, data, requests), 0, cut.second_start
+        spans = locate_first(text, data, requests, checkpoints)
+        start, end = 0, cut.second_start
     else:
-        spans = locate_second(text, data, cut.list_key, requests)
+        spans = locate_second(text, data, cut.list_key, requests, checkpoints)
         start, end = cut.second_start, len(source)
     del text
     found = PartFindings(findings, spans, crc_of(source, start, end))
@@ -629,13 +676,13 @@ def _second_child(  # pragma: no cover - runs in the child
     sender = None
     gc.disable()  # for good: see _send_and_leave
     try:
-        data, repeated = _own_part(second_text, parse_second, source, cut, piece)
-        if not repeated:
-            part = Part(data, cut, size, settings)
+        parsed = _own_part(second_text, parse_second, source, cut, piece)
+        if not parsed.repeated:
+            part = Part(parsed.data, cut, size, settings)
             hashes = array("q", part.url_hash_list)
             sender = threading.Thread(target=_send_hashes, args=(summary, hashes))
             sender.start()
-            found = _placed(part.check(), second_text, source, cut, data)
+            found = _placed(part.check(), second_text, source, cut, parsed)
             outcome = part.summary(to_send=True)
             outcome.found = found
     except BaseException:
@@ -649,11 +696,11 @@ def _second_child(  # pragma: no cover - runs in the child
 
 def _own_part(
     decode: Callable[[Source, Cut], tuple[str, Cut]],
-    parse: Callable[[str, Cut, int], tuple[dict[str, Any], bool]],
+    parse: Callable[[str, Cut, int], Parsed],
     source: Source,
     cut: Cut,
     piece: int,
-) -> tuple[dict[str, Any], bool]:  # pragma: no cover - in the child
+) -> Parsed:  # pragma: no cover - in the child
     """This part's data, decoded and parsed from the file's bytes.
 
     The file's pages are let go of once decoded, and the text once parsed (it dies with

@@ -15,7 +15,8 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -30,6 +31,10 @@ _OPENERS = frozenset("[{")
 _CONTAINERS = (dict, list)
 
 Request = tuple[Pointer, Target]
+#: Where entries of top-level lists start, as the parser saw them: list key -> (index of an
+#: entry, its offset in the text), ascending. The walk jumps to the nearest one before a place
+#: instead of skipping every entry up to it.
+Checkpoints = Mapping[str, Sequence[tuple[int, int]]]
 _Key = TypeVar("_Key")
 
 
@@ -54,12 +59,17 @@ class JsonLocator:
     """
 
     def __init__(
-        self, text: str | Callable[[], str | None], data: Any, repeated_keys: bool = False
+        self,
+        text: str | Callable[[], str | None],
+        data: Any,
+        repeated_keys: bool = False,
+        checkpoints: Checkpoints | None = None,
     ) -> None:
         self._source = text
         self._data = data
         #: Whether some object repeats a key (then the last occurrence is the parsed one).
         self._repeated_keys = repeated_keys
+        self._checkpoints = checkpoints or {}
 
     @property
     def _text(self) -> str | None:
@@ -84,14 +94,18 @@ class JsonLocator:
         text = self._text
         if not text:
             return {}
-        walk = _Walk(text, pending, self._repeated_keys)
+        walk = _Walk(text, pending, self._repeated_keys, self._checkpoints)
         with contextlib.suppress(_Done):
             walk.value(_WHITESPACE.match(text, 0).end(), self._data, root, ())  # type: ignore[union-attr]
         return walk.found
 
 
 def offsets_from_entry(
-    text: str, data: Mapping[str, Any], list_key: str, requests: Iterable[Request]
+    text: str,
+    data: Mapping[str, Any],
+    list_key: str,
+    requests: Iterable[Request],
+    checkpoints: Checkpoints | None = None,
 ) -> dict[Request, tuple[int, int]]:
     """Offsets in a text that starts at an entry of the top-level list ``list_key`` and runs
     to the end of the document: the second part of a manifest linted in parts (``shards``).
@@ -103,7 +117,7 @@ def offsets_from_entry(
     root = _trie(requests)
     if root.targets or (list_key in root.children and root.children[list_key].targets):
         raise ValueError("a place before the text was asked for")
-    walk = _Walk(text, len(requests), repeated_keys=False)
+    walk = _Walk(text, len(requests), False, checkpoints or {})
     with contextlib.suppress(_Done):
         node = root.children.get(list_key, _Node())
         # As if at the list's opening bracket, one character before the text.
@@ -123,10 +137,13 @@ def _trie(requests: Iterable[Request]) -> _Node:
 
 
 class _Walk:
-    def __init__(self, text: str, pending: int, repeated_keys: bool) -> None:
+    def __init__(
+        self, text: str, pending: int, repeated_keys: bool, checkpoints: Checkpoints
+    ) -> None:
         self.text = text
         self.pending = pending
         self.repeated_keys = repeated_keys
+        self.checkpoints = checkpoints
         self.found: dict[Request, tuple[int, int]] = {}
 
     def record(self, request: Request, start: int, end: int) -> None:
@@ -236,7 +253,14 @@ class _Walk:
         indexes = sorted(i for i in node.children if isinstance(i, int) and 0 <= i < len(items))
         pos += 1
         next_index = 0
+        marks = self.checkpoints.get(str(pointer[0]), ()) if len(pointer) == 1 else ()
         for index in indexes:
+            if marks:
+                # The last entry start the parser saw at or before this index, if it lies
+                # past where the walk is: from there, no entry before it needs skipping.
+                mark = bisect_right(marks, (index, len(text)))
+                if mark and marks[mark - 1][0] > next_index:
+                    next_index, pos = marks[mark - 1]
             pos = self.skip_items(pos, items, next_index, index)
             pos = self.value(
                 self.next_item(pos), items[index], node.children[index], pointer + (index,)
