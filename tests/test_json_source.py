@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from encord_manifest.diagnostics import Finding
 from tests.helpers import lint
 
 URL = "https://media.obs.eu-de.otc.t-systems.com/a.jpg"
@@ -167,3 +168,43 @@ def test_any_unicode_is_reported_and_rendered_without_error(
     result = lint_bytes("m.json", raw, LintSettings())
     for output_format in OutputFormat:
         reporter(output_format)([result]).encode("utf-8")
+
+
+# --- repeated keys, found without tokenizing the whole text -------------------------------
+
+_keys = st.sampled_from(["a", "b", "images", "c\\u0064"])
+
+
+def _json_text(depth: int = 0) -> st.SearchStrategy[str]:
+    """JSON text whose objects may repeat keys (which a dict cannot hold)."""
+    scalar = st.sampled_from(["1", '"x"', "null", '"}, {"', "[]", "{}"])
+    if depth >= 3:
+        return scalar
+    child = _json_text(depth + 1)
+    pairs = st.lists(st.tuples(_keys, child), max_size=4)
+    obj = pairs.map(lambda items: "{" + ", ".join(f'"{k}": {v}' for k, v in items) + "}")
+    array = st.lists(child, max_size=3).map(lambda items: "[" + ",\n ".join(items) + "]")
+    return st.one_of(scalar, obj, array)
+
+
+_documents = st.lists(st.tuples(_keys, _json_text(1)), max_size=5).map(
+    lambda items: "{\n" + ",\n".join(f'  "{k}": {v}' for k, v in items) + "\n}"
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_documents)
+def test_repeated_keys_are_found_as_by_tokenizing_the_whole_text(text: str) -> None:
+    """Only the objects the parser saw repeat a key are tokenized (and the root's members):
+    the same occurrences, pointers and places as a tokenizer over the whole text, repeats
+    inside dropped values included."""
+    from encord_manifest.sources import json_source
+    from encord_manifest.sources.json_duplicates import find_duplicate_keys
+
+    parsed = json_source._parse(text)
+    assert not isinstance(parsed, Finding)
+    data, repeated = parsed
+    expected = find_duplicate_keys(text)
+    assert repeated.seen == bool(expected)
+    found = json_source._duplicates(text, data, repeated.objects) if repeated.seen else []
+    assert found == expected

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from encord_manifest.diagnostics import Pointer, Span
 from encord_manifest.sources.json_locator import to_spans
@@ -39,19 +40,52 @@ class _Frame:
 
 def find_duplicate_keys(text: str) -> list[DuplicateKey]:
     """Every occurrence of every duplicated key, in the order of the text."""
-    duplicates: list[tuple[str, Pointer, list[tuple[int, int]]]] = []
-    for pointer, keys in _objects(text):
-        for key, places in keys.items():
-            if len(places) > 1:
-                duplicates.append((key, pointer, places))
+    return duplicates_of(text, _repeats(text, [((), 0, len(text))]))
+
+
+#: A key some object holds more than once: the key, the object's pointer, and the (start,
+#: end) offsets of each occurrence in the text.
+Repeat = tuple[str, Pointer, list[tuple[int, int]]]
+
+
+def repeats_in(
+    text: str, regions: Iterable[tuple[Pointer, int, int]], top_level: Iterable[KeyPlace] = ()
+) -> list[Repeat]:
+    """The repeated keys inside ``regions`` (the pointer, start and end of a value whose text
+    is tokenized: an object the parser saw repeat a key) and among the top-level keys, given
+    by their places (``top_level``: every occurrence, in order). Only these are tokenized,
+    not the whole text: at 1M entries, the whole text took tens of seconds."""
+    found = _repeats(text, regions)
+    places: dict[str, list[tuple[int, int]]] = {}
+    for key, start, end in top_level:
+        places.setdefault(key, []).append((start, end))
+    found.extend((key, (), spots) for key, spots in places.items() if len(spots) > 1)
+    return found
+
+
+#: A top-level key's occurrence: the key and the offsets of its quoted text.
+KeyPlace = tuple[str, int, int]
+
+
+def _repeats(text: str, regions: Iterable[tuple[Pointer, int, int]]) -> list[Repeat]:
+    found: list[Repeat] = []
+    for prefix, start, end in regions:
+        for pointer, keys in _objects(text[start:end] if start or end < len(text) else text):
+            for key, places in keys.items():
+                if len(places) > 1:
+                    moved = [(a + start, b + start) for a, b in places]
+                    found.append((key, prefix + pointer, moved))
+    return found
+
+
+def duplicates_of(text: str, repeats: list[Repeat]) -> list[DuplicateKey]:
+    """The repeats as one DuplicateKey per occurrence, placed in ``text``, in its order."""
     offsets = {
-        (n, k): place
-        for n, (_, _, places) in enumerate(duplicates)
-        for k, place in enumerate(places)
+        (n, k): place for n, (_, _, places) in enumerate(repeats) for k, place in enumerate(places)
     }
     spans = to_spans(text, offsets)
     found: list[DuplicateKey] = []
-    for n, (key, pointer, places) in enumerate(duplicates):
+    for n, (key, pointer, places) in enumerate(repeats):
         all_spans = tuple(spans[(n, k)] for k in range(len(places)))
         found.extend(DuplicateKey(key, pointer, span, all_spans) for span in all_spans)
     found.sort(key=lambda d: (d.span.line, d.span.column))
@@ -98,3 +132,42 @@ def _child_pointer(frame: _Frame | None) -> Pointer:
     if frame.is_object:
         return frame.pointer + (frame.key if frame.key is not None else "",)
     return frame.pointer + (frame.index,)
+
+
+def outermost_places(data: Any, objects: Iterable[object]) -> tuple[list[Pointer], bool]:
+    """The pointers of ``objects`` (containers, by identity) in the tree ``data``, leaving out
+    the root and any object inside another of them (its text is tokenized with that one's);
+    and whether every object was found (an object under a key that repeats is not in the
+    tree: only the last value of a key is).
+
+    One walk over the containers that stops when all are found; a pointer is built only for
+    what is found (each container remembers its parent and its step from it).
+    """
+    wanted = {id(o) for o in objects} - {id(data)}
+    if not wanted or type(data) not in (dict, list):
+        return [], True
+    steps: list[tuple[int, str | int]] = [(-1, "")]
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    found: list[int] = []
+    while stack and len(found) < len(wanted):
+        value, node = stack.pop()
+        pairs = value.items() if type(value) is dict else enumerate(value)
+        for step, child in pairs:
+            if type(child) is dict or type(child) is list:
+                steps.append((node, step))
+                if id(child) in wanted:
+                    found.append(len(steps) - 1)
+                if child:
+                    stack.append((child, len(steps) - 1))
+    pointers = [_pointer(steps, node) for node in found]
+    chosen = set(pointers)
+    outer = [p for p in pointers if not any(p[:n] in chosen for n in range(1, len(p)))]
+    return sorted(outer, key=lambda p: [str(s) for s in p]), len(found) == len(wanted)
+
+
+def _pointer(steps: list[tuple[int, str | int]], node: int) -> Pointer:
+    path: list[str | int] = []
+    while node > 0:
+        node, step = steps[node]
+        path.append(step)
+    return tuple(reversed(path))

@@ -126,6 +126,29 @@ def offsets_from_entry(
     return walk.found
 
 
+#: A top-level member: its key, the offsets of the key's quoted text and of its value.
+Member = tuple[str, int, int, int, int]
+
+
+def top_level_members(text: str) -> list[Member]:
+    """Every member of the root object, repeated keys included, in the order of the text
+    (the text is valid JSON, and its root an object). Values are skipped by their brackets."""
+    walk = _Walk(text, 1, False, {})
+    members: list[Member] = []
+    pos = _WHITESPACE.match(text, 0).end() + 1  # type: ignore[union-attr]  # past "{"
+    while True:
+        pos = walk.next_item(pos)
+        if text[pos] == "}":
+            return members
+        match = _STRING.match(text, pos)
+        assert match is not None, "the parser accepted this text"
+        key_start, key_end = pos, match.end()
+        pos = _WHITESPACE.match(text, key_end).end()  # type: ignore[union-attr]
+        value_start = _WHITESPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+        pos = walk.skip_value(value_start)
+        members.append((_decode_key(text[key_start:key_end]), key_start, key_end, value_start, pos))
+
+
 def _trie(requests: Iterable[Request]) -> _Node:
     root = _Node()
     for pointer, target in set(requests):

@@ -13,11 +13,21 @@ from typing import Any
 
 import orjson
 
-from encord_manifest.diagnostics import Finding, Span
+from encord_manifest.diagnostics import Finding, Pointer, Span
 from encord_manifest.document import Document
 from encord_manifest.sources.encoding import decode
-from encord_manifest.sources.json_duplicates import find_duplicate_keys
-from encord_manifest.sources.json_locator import JsonLocator, to_spans
+from encord_manifest.sources.json_duplicates import (
+    DuplicateKey,
+    duplicates_of,
+    outermost_places,
+    repeats_in,
+)
+from encord_manifest.sources.json_locator import (
+    JsonLocator,
+    Request,
+    to_spans,
+    top_level_members,
+)
 from encord_manifest.sources.nesting import MAX_DEPTH, offset_too_deep, parser_room, too_deep
 from encord_manifest.sources.reading import SourceText, kept_text
 
@@ -43,13 +53,13 @@ def load_json_text(
     parsed = _parse(text)
     if isinstance(parsed, Finding):
         return Document(path, "json", size, None, None, findings + [parsed], source=source)
-    data, has_duplicates = parsed
+    data, repeated = parsed
     lone = _lone_surrogate(text)
     if lone is not None:
         return Document(path, "json", size, None, None, findings + [lone], source=source)
-    if has_duplicates:
-        findings = findings + _duplicate_findings(text)
-    locator = JsonLocator(source.get, data, has_duplicates)
+    if repeated.seen:
+        findings = findings + duplicate_findings(_duplicates(text, data, repeated.objects))
+    locator = JsonLocator(source.get, data, repeated.seen)
     return Document(path, "json", size, data, locator, findings, source=source)
 
 
@@ -84,9 +94,31 @@ def _lone_surrogate(text: str) -> Finding | None:
     )
 
 
-def _duplicate_findings(text: str) -> list[Finding]:
+def _duplicates(text: str, data: Any, objects: list[dict[str, Any]]) -> list[DuplicateKey]:
+    """Every occurrence of every repeated key, found by tokenizing only the objects the parser
+    saw repeat a key (located in one walk) and, for the root, its members."""
+    pointers, complete = outermost_places(data, objects)
+    at_root = any(obj is data for obj in objects)
+    members = (
+        top_level_members(text) if isinstance(data, dict) and (at_root or not complete) else []
+    )
+    regions: list[tuple[Pointer, int, int]] = []
+    if not complete:
+        # Some repeating object is inside a value that a repeated top-level key dropped
+        # (those inside a nested object's dropped value are in that object's text).
+        last = {member[0]: n for n, member in enumerate(members)}
+        regions += [((m[0],), m[3], m[4]) for n, m in enumerate(members) if last[m[0]] != n]
+    requests: set[Request] = {(pointer, "value") for pointer in pointers}
+    offsets = JsonLocator(text, data, repeated_keys=True).offsets(requests) if requests else {}
+    regions += [(pointer, *offsets[(pointer, "value")]) for pointer in pointers]
+    top = [(key, start, end) for key, start, end, _, _ in members] if at_root else []
+    return duplicates_of(text, repeats_in(text, regions, top))
+
+
+def duplicate_findings(duplicates: list[DuplicateKey]) -> list[Finding]:
+    """F003 at each occurrence of a repeated key, naming the places of the others."""
     findings = []
-    for duplicate in find_duplicate_keys(text):
+    for duplicate in duplicates:
         others = [s for s in duplicate.occurrences if s != duplicate.span]
         where = ", ".join(f"{s.line}:{s.column}" for s in others)
         findings.append(
@@ -117,15 +149,18 @@ class RepeatedKeys:
 
     def __init__(self) -> None:
         self.seen = False
+        #: The objects that repeated a key: their text is where the repeats are looked for.
+        self.objects: list[dict[str, Any]] = []
 
     def build(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         built = dict(pairs)
         if len(built) != len(pairs):
             self.seen = True
+            self.objects.append(built)
         return built
 
 
-def _parse(text: str) -> tuple[Any, bool] | Finding:
+def _parse(text: str) -> tuple[Any, RepeatedKeys] | Finding:
     """The data and whether any object repeated a key; or the finding that stops parsing.
 
     The standard library's C parser is the fastest here for valid manifests (measured
@@ -156,7 +191,7 @@ def _parse(text: str) -> tuple[Any, bool] | Finding:
             gc.enable()
     if too_deep(data):
         return _too_deep_finding(text)
-    return data, repeated.seen
+    return data, repeated
 
 
 def _too_deep_finding(text: str) -> Finding:
