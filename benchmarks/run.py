@@ -4,6 +4,7 @@
     python benchmarks/run.py                 # 10k, 100k and 1M entries (generates ~1 GB once)
     python benchmarks/run.py --sizes 10000   # quicker
     python benchmarks/run.py --sizes 0 --csv-rows 1000000   # only the CSV conversion
+    python benchmarks/run.py --sizes 0 --csv-rows 0 --broken 1000000   # only broken files
 
 Peers, each a fresh process on the same file:
   floor             python -c 'import json,sys; json.load(open(sys.argv[1]))'  (the parse floor)
@@ -14,6 +15,10 @@ CSV conversion (`encord-manifest convert FILE.csv -o FILE.json`, which lints fir
 image groups (ObjectUrl, Image group title, Create video), against its floor: a process that
 only reads the file with Python's csv module, plus json.dumps of the converter's result timed
 in-process (in the converter's format, indent=2, and compact for reference).
+
+Broken files (`--broken`, 1M entries by default): the same manifest clean, with 40, 10,000 and
+100,000 findings (benchmarks/generate.py --findings) and with one repeated top-level key, each
+against the parse floor of the clean file and against the clean lint, in the same rounds.
 
 Figures are ratios to the floor measured in the same run, because absolute times on a shared
 machine move by 30-50% between runs: floor and lint run in turn for several rounds, and the
@@ -32,6 +37,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data"
@@ -42,6 +48,9 @@ SCHEMA = ROOT / "schemas" / "manifest.schema.json"
 class Measure:
     seconds: float
     peak_mib: float
+    #: The fastest and slowest of the timed runs (the median is ``seconds``).
+    low: float = 0.0
+    high: float = 0.0
 
 
 def run_once(command: list[str]) -> tuple[float, float]:
@@ -107,7 +116,7 @@ def measure_together(commands: list[list[str]], repeat: int) -> list[Measure]:
         for command, taken in zip(commands, samples, strict=True):
             taken.append(run_once(command)[0])
     return [
-        Measure(statistics.median(taken), peak_memory(command))
+        Measure(statistics.median(taken), peak_memory(command), min(taken), max(taken))
         for command, taken in zip(commands, samples, strict=True)
     ]
 
@@ -122,6 +131,53 @@ def manifest(entries: int, findings: int) -> Path:
         DATA.mkdir(parents=True, exist_ok=True)
         write(generate(entries, seed=1, findings=findings), path)
     return path
+
+
+def repeated_key_manifest(entries: int) -> Path:
+    """The clean manifest with its first list's key once more at the end (an empty list):
+    the last value is the one any parser keeps, so the first list is dropped."""
+    path = DATA / f"manifest-{entries}-repeated.json"
+    if not path.exists():
+        text = manifest(entries, 0).read_text(encoding="utf-8").rstrip()
+        first_key = text[text.index('"') : text.index('"', text.index('"') + 1) + 1]
+        path.write_text(text[:-1].rstrip() + f",\n  {first_key}: []\n}}\n", encoding="utf-8")
+    return path
+
+
+#: The broken files of the findings table: name, and how to make it from the entry count.
+BROKEN_CASES: list[tuple[str, Any]] = [
+    ("clean", lambda n: manifest(n, 0)),
+    ("40 findings", lambda n: manifest(n, 40)),
+    ("10,000 findings", lambda n: manifest(n, 10_000)),
+    ("100,000 findings", lambda n: manifest(n, 100_000)),
+    ("one repeated top-level key", repeated_key_manifest),
+]
+
+
+def measure_broken(lint: str, entries: int, repeat: int) -> None:
+    """The lint of the same manifest clean, with findings and with a repeated key, each
+    against the parse floor of the clean file, all measured in the same rounds."""
+    python = sys.executable
+    floor_command = [python, "-c", "import json,sys; json.load(open(sys.argv[1]))"]
+    paths = [(name, make(entries)) for name, make in BROKEN_CASES]
+    commands = [floor_command + [str(paths[0][1])]] + [[lint, "lint", str(p)] for _, p in paths]
+    floor, *cases = measure_together(commands, repeat)
+    print(
+        f"\n{entries:,} entries, {repeat} rounds; median (fastest-slowest) wall time, peak memory of all processes\n"
+    )
+    print("| file | lint | vs floor | vs clean lint | peak memory | vs floor's |")
+    print("|---|---:|---:|---:|---:|---:|")
+    print(
+        f"| json.load floor | {floor.seconds:.2f} s ({floor.low:.2f}-{floor.high:.2f}) | 1.00x | - "
+        f"| {floor.peak_mib:,.0f} MiB | 1.00x |"
+    )
+    clean = cases[0]
+    for (name, _), case in zip(paths, cases, strict=True):
+        print(
+            f"| {name} | {case.seconds:.2f} s ({case.low:.2f}-{case.high:.2f}) "
+            f"| {case.seconds / floor.seconds:.2f}x | {case.seconds / clean.seconds:.2f}x "
+            f"| {case.peak_mib:,.0f} MiB | {case.peak_mib / floor.peak_mib:.2f}x |"
+        )
 
 
 def position_share(path: Path) -> tuple[float, float, int]:
@@ -262,6 +318,11 @@ def main() -> None:
     )
     parser.add_argument("--skip-check-jsonschema", action="store_true")
     parser.add_argument("--csv-rows", default="1000000", help="CSV sizes to convert ('0' for none)")
+    parser.add_argument(
+        "--broken",
+        default="1000000",
+        help="sizes of the table of broken files: findings, a repeated key ('0' for none)",
+    )
     args = parser.parse_args()
 
     python = sys.executable
@@ -282,6 +343,8 @@ def main() -> None:
 
     if rows:
         print_lint_table(rows)
+    for entries in (int(n) for n in args.broken.split(",") if int(n)):
+        measure_broken(lint, entries, args.repeat or (5 if entries < 1_000_000 else 3))
     conversions = [
         measure_convert(lint, count, args.repeat or 3)
         for count in (int(r) for r in args.csv_rows.split(",") if int(r))

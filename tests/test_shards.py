@@ -284,8 +284,97 @@ def test_a_top_level_key_in_both_parts_is_a_repeated_key(
     # "videos" once more at the end: the second part sees the key the first part has.
     path.write_text(text[:-2] + ',\n  "videos": []\n}', encoding="utf-8")
     whole, in_parts = whole_and_parts(path)
-    assert parts_taken == [False]
+    assert parts_taken == [True]
     assert [d.code for d in in_parts] == ["F003", "F003"] and in_parts == whole
+
+
+def _with_text(manifest: dict[str, Any], edit: Any, tmp_path: Path, name: str) -> Path:
+    path = tmp_path / name
+    path.write_text(edit(json.dumps(manifest, indent=2, ensure_ascii=False)), encoding="utf-8")
+    return path
+
+
+_BAD_VIDEO = '{"objectUrl": "s3://b/dropped.mp4"}'
+
+
+@pytest.mark.parametrize(
+    ("edit", "split"),
+    [
+        # The first value of "videos" has a finding; the last, at the end, is kept: the
+        # finding is in what the parser dropped, so only the repeated key is reported.
+        (
+            lambda t: (
+                t.replace('"videos": [', f'"videos": [{_BAD_VIDEO}, ', 1)[:-2]
+                + ',\n  "videos": [{"objectUrl": "https://b.s3.amazonaws.com/v.mp4"}]\n}'
+            ),
+            True,
+        ),
+        # The other way round: the kept value, at the end, has the finding.
+        (lambda t: t[:-2] + f',\n  "videos": [{_BAD_VIDEO}]\n}}', True),
+        # Twice in the first part, at the start.
+        (lambda t: '{\n  "videos": [' + _BAD_VIDEO + "],\n" + t[2:], True),
+        # Twice in the second part, at the end.
+        (
+            lambda t: t[:-2] + ',\n  "skip_duplicate_urls": true, "skip_duplicate_urls": false\n}',
+            True,
+        ),
+        # Below the top level, in an entry of each part, and in a value the parser dropped.
+        (
+            lambda t: (
+                t.replace(
+                    '"objectUrl": "https://scans',
+                    '"objectUrl": "x", "objectUrl": "https://scans',
+                    2,
+                )
+                .replace('"title": "series_19"', '"title": "t", "title": "series_19"')
+                .replace('"videos": [', '"videos": [{"a": 1, "a": 2}], "videos": [', 1)
+            ),
+            True,
+        ),
+        # The cut list's key again after it: both parts' entries are dropped.
+        (lambda t: t[:-2] + ',\n  "images": []\n}', False),
+    ],
+    ids=[
+        "dropped-value-has-findings",
+        "kept-value-has-findings",
+        "twice-in-the-first-part",
+        "twice-in-the-second-part",
+        "below-the-top-level",
+        "the-cut-list-again",
+    ],
+)
+def test_repeated_keys_are_reported_by_the_parts(
+    tmp_path: Path, parts_taken: list[bool], edit: Any, split: bool
+) -> None:
+    """A parser keeps a repeated key's last value: the parts check only that one, and report
+    every occurrence of the key where it is, as the whole lint does."""
+    for name, manifest in [("ascii.json", clean_manifest()), ("unicode.json", _unicode())]:
+        path = _with_text(manifest, edit, tmp_path, name)
+        whole, in_parts = whole_and_parts(path)
+        assert "F003" in {d.code for d in whole}
+        assert in_parts == whole, name
+    # A repeated top-level key in a part that is not ASCII is left to the whole lint.
+    assert parts_taken == [split, False]
+
+
+def test_keys_repeated_in_entries_of_a_file_that_is_not_ascii(
+    tmp_path: Path, parts_taken: list[bool]
+) -> None:
+    """Below the top level, each part places its repeated keys in its own text."""
+    text = json.dumps(_unicode(), indent=2, ensure_ascii=False)
+    text = text.replace('"site": "Zürich', '"site": 0, "site": "Zürich')
+    path = tmp_path / "unicode.json"
+    path.write_text(text, encoding="utf-8")
+    whole, in_parts = whole_and_parts(path)
+    assert parts_taken == [True]
+    assert [d.code for d in whole].count("F003") > 100 and in_parts == whole
+
+
+def _unicode() -> dict[str, Any]:
+    manifest = clean_manifest()
+    for entry in manifest["images"] + manifest["dicom_series"]:
+        entry["clientMetadata"] = {"site": "Zürich 東京 🏥", "batch": 1}
+    return manifest
 
 
 def _broken_on_both_sides() -> dict[str, Any]:

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from encord_manifest.diagnostics import ALSO_SHOWN, Change, Finding, Fix, Pointer, Span
+from encord_manifest.sources.json_duplicates import outermost_places, repeats_in
 from encord_manifest.sources.json_locator import (
     Checkpoints,
-    JsonLocator,
+    Member,
     Request,
-    offsets_from_entry,
+    offsets_in_part,
     to_spans,
 )
 
@@ -138,26 +139,74 @@ def _exists(data: Any, pointer: Pointer, target: str) -> bool:
     return target == "value"
 
 
-def locate_first(
-    text: str, data: Any, requests: Iterable[Request], checkpoints: Checkpoints
-) -> dict[Request, Span]:
-    """Places in the first part: its text is the file's, up to the second part."""
-    wanted = present(data, requests)
-    return JsonLocator(text, data, checkpoints=checkpoints).locate(wanted) if wanted else {}
-
-
-def locate_second(
+def locate_in_part(
     text: str,
     data: Mapping[str, Any],
-    list_key: str,
     requests: Iterable[Request],
+    places: Mapping[str, tuple[int, int, int]],
     checkpoints: Checkpoints,
+    repeated_keys: bool,
 ) -> dict[Request, Span]:
-    """Places in the second part, counted from its first character."""
+    """Places in a part's text, each walked from its top-level key's value (``places``):
+    the first part's places are the file's; the second's count from its first character."""
     wanted = present(data, requests)
     if not wanted:
         return {}
-    return to_spans(text, offsets_from_entry(text, data, list_key, wanted, checkpoints))
+    found = offsets_in_part(text, data, wanted, places, checkpoints, repeated_keys)
+    return to_spans(text, found)
+
+
+#: A key some object repeats: the key, the object's pointer, the place of each occurrence.
+PlacedRepeat = tuple[str, Pointer, list[Span]]
+
+
+def nested_repeats(
+    text: str,
+    data: Any,
+    objects: list[dict[str, Any]],
+    members: list[Member],
+    checkpoints: Checkpoints,
+) -> list[PlacedRepeat]:
+    """The keys repeated below the top level of a part, placed in its text: the objects the
+    parser saw repeat a key are found in the tree, located, and only their text tokenized.
+    An object that is not in the tree (under a top-level key of this part that repeats, in
+    the value that was dropped) is in the text of that value, tokenized too."""
+    pointers, complete = outermost_places(data, objects)
+    kept = {key: (start, end, value) for key, start, end, value, _ in members}
+    requests: set[Request] = {(pointer, "value") for pointer in pointers}
+    offsets = offsets_in_part(text, data, requests, kept, checkpoints, repeated_keys=True)
+    regions = [(pointer, *offsets[(pointer, "value")]) for pointer in pointers]
+    if not complete:
+        last = {member[0]: n for n, member in enumerate(members)}
+        regions += [((m[0],), m[3], m[4]) for n, m in enumerate(members) if last[m[0]] != n]
+    repeats = repeats_in(text, regions)
+    spans = to_spans(
+        text,
+        {
+            (n, k): place
+            for n, (_, _, places) in enumerate(repeats)
+            for k, place in enumerate(places)
+        },
+    )
+    return [
+        (key, pointer, [spans[(n, k)] for k in range(len(places))])
+        for n, (key, pointer, places) in enumerate(repeats)
+    ]
+
+
+def spans_in_bytes(source: Any, offsets: Mapping[Any, tuple[int, int]]) -> dict[Any, Span]:
+    """Spans of byte offsets into an ASCII stretch of the file's bytes (``source``), counted
+    from the file's start a few MB at a time, in one sweep over the sorted offsets."""
+    position: dict[int, tuple[int, int]] = {}
+    line, previous = 1, 0
+    step = 1 << 24
+    for offset in sorted({o for pair in offsets.values() for o in pair}):
+        for start in range(previous, offset, step):
+            line += source[start : min(offset, start + step)].count(b"\n")
+        line_start = source.rfind(b"\n", 0, offset) + 1
+        position[offset] = (line, 1 + len(source[line_start:offset].decode("utf-8")))
+        previous = offset
+    return {key: Span(*position[start], *position[end]) for key, (start, end) in offsets.items()}
 
 
 def crc_of(source: Any, start: int, end: int) -> int:

@@ -54,11 +54,13 @@ from encord_manifest import spec
 from encord_manifest.diagnostics import Finding, Pointer
 from encord_manifest.part_findings import (
     PartFindings,
+    PlacedRepeat,
     Shift,
     crc_of,
-    locate_first,
-    locate_second,
+    locate_in_part,
     location_requests,
+    nested_repeats,
+    spans_in_bytes,
     start_of_second,
 )
 from encord_manifest.rules import family_checks
@@ -67,6 +69,7 @@ from encord_manifest.rules.metadata import client_metadata_kinds
 from encord_manifest.rules.urls import URL_HASHES
 from encord_manifest.rules.view import ManifestView
 from encord_manifest.settings import LintSettings
+from encord_manifest.sources.json_locator import Member
 from encord_manifest.sources.json_source import (
     RepeatedKeys,
     has_lone_surrogate,
@@ -125,6 +128,11 @@ class Summary:
     metadata_kinds: dict[str, set[str]] = field(default_factory=dict)
     #: The part's findings, placed in its own text.
     found: PartFindings = field(default_factory=PartFindings)
+    #: Where the part's top-level keys are, its repeated keys below the top level, placed,
+    #: and whether its text is ASCII (then its character offsets are byte offsets).
+    members: list[Member] = field(default_factory=list)
+    repeats: list[PlacedRepeat] = field(default_factory=list)
+    ascii: bool = True
 
 
 @dataclass
@@ -216,13 +224,24 @@ def second_text(source: Source, cut: Cut) -> tuple[str, Cut]:
 
 @dataclass
 class Parsed:
-    """A part's top level, whether some object in it repeated a key, and where the pieces of
-    its entry lists start: list key -> (index of a piece's first entry, its offset in the
-    part's text)."""
+    """A part's top level and where things are in the part's text: the pieces of its entry
+    lists (list key -> (index of a piece's first entry, its offset)) and every top-level
+    member, repeated keys included (``json_locator.Member``; the second part's cut list
+    starts before its text: offsets -1). ``repeated``: some object below the top level
+    repeated a key; ``objects``: those objects."""
 
     data: dict[str, Any]
     repeated: bool
     checkpoints: dict[str, list[tuple[int, int]]]
+    members: list[Member] = field(default_factory=list)
+    objects: list[dict[str, Any]] = field(default_factory=list)
+    #: The repeated keys below the top level, placed in the part's text (``_own_part``).
+    repeats: list[PlacedRepeat] = field(default_factory=list)
+    ascii: bool = True
+
+    def places(self) -> dict[str, tuple[int, int, int]]:
+        """Where each kept top-level key (its last occurrence) and its value start."""
+        return {key: (start, end, value) for key, start, end, value, _ in self.members}
 
 
 class _Parser:
@@ -233,6 +252,7 @@ class _Parser:
         self.piece = piece
         self.repeated = RepeatedKeys()
         self.checkpoints: dict[str, list[tuple[int, int]]] = {}
+        self.key_end = 0
         self._decoder = json.JSONDecoder(
             object_pairs_hook=self.repeated.build, parse_constant=reject_constant
         )
@@ -256,10 +276,14 @@ class _Parser:
             raise NotSplit(f"invalid JSON near offset {pos}") from error
 
     def key(self, pos: int) -> tuple[str, int]:
+        """The key at ``pos`` and the position of its value; ``key_end`` is where it ends."""
         if self.text[pos : pos + 1] != '"':
             raise NotSplit(f"expected a key at offset {pos}")
-        key, pos = self.value(pos)
-        return key, self.expect(pos, ":")
+        key, self.key_end = self.value(pos)
+        return key, self.expect(self.key_end, ":")
+
+    def parsed(self, data: dict[str, Any], members: list[Member]) -> Parsed:
+        return Parsed(data, self.repeated.seen, self.checkpoints, members, self.repeated.objects)
 
     def top_level_value(self, key: str, pos: int) -> tuple[Any, int]:
         """The value of a top-level key at ``pos``: an entry list in pieces, else whole."""
@@ -340,21 +364,25 @@ class _Parser:
 
 
 def parse_first(text: str, cut: Cut, piece: int = PIECE_CHARACTERS) -> Parsed:
-    """The top level from the start to the cut, and whether some object repeated a key.
+    """The top level from the start to the cut, and where each of its keys is.
 
     Arriving at the cut between two entries of its list is what proves the cut.
     """
     parser = _Parser(text, piece)
     data: dict[str, Any] = {}
+    members: list[Member] = []
     pos = parser.expect(0, "{")
     while True:
+        key_start = pos
         key, pos = parser.key(pos)
-        if key in data:
-            parser.repeated.seen = True
         if key == cut.list_key and text[pos] == "[" and pos < cut.first_end:
+            value_start = pos
             data[key], pos = parser.entries(parser.skip(pos + 1), cut)
-            return Parsed(data, parser.repeated.seen, parser.checkpoints)
+            members.append((key, key_start, parser.key_end, value_start, -1))
+            return parser.parsed(data, members)
+        value_start = pos
         data[key], pos = parser.top_level_value(key, pos)
+        members.append((key, key_start, parser.key_end, value_start, pos))
         if pos > cut.first_end:
             raise NotSplit("the cut is not in an entry list")
         pos = parser.skip(pos)
@@ -364,21 +392,26 @@ def parse_first(text: str, cut: Cut, piece: int = PIECE_CHARACTERS) -> Parsed:
 
 
 def parse_second(text: str, cut: Cut, piece: int = PIECE_CHARACTERS) -> Parsed:
-    """The top level from the cut to the end (the cut list holding only its later entries)."""
+    """The top level from the cut to the end (the cut list holding only its later entries),
+    and where each key after the cut list is."""
     parser = _Parser(text, piece)
     items, pos = parser.entries(cut.second_start, None, cut.list_key)
     data: dict[str, Any] = {cut.list_key: items}
+    members: list[Member] = [(cut.list_key, -1, -1, -1, pos)]
     while True:
         pos = parser.skip(pos)
         if text[pos : pos + 1] == "}":
             if parser.skip(pos + 1) != len(text):
                 raise NotSplit("text after the manifest")
-            return Parsed(data, parser.repeated.seen, parser.checkpoints)
+            return parser.parsed(data, members)
         pos = parser.expect(pos, ",")
+        key_start = pos
         key, pos = parser.key(pos)
-        if key in data:
-            parser.repeated.seen = True
+        if key == cut.list_key:
+            raise NotSplit("the cut list's key again: its entries in both parts are dropped")
+        value_start = pos
         data[key], pos = parser.top_level_value(key, pos)
+        members.append((key, key_start, parser.key_end, value_start, pos))
 
 
 class Part:
@@ -430,13 +463,16 @@ class Part:
         if places and first_sign(self.data, places) is not None:
             raise NotSplit("the SDK's typed form: S110 converts the whole document")
 
-    def summary(self, to_send: bool = False) -> Summary:
+    def summary(self, to_send: bool = False, order: Iterable[str] = ()) -> Summary:
         """With the title hashes as a set, to look the other part's up in; or, to send, as an
-        array (8 bytes a hash)."""
+        array (8 bytes a hash). ``order``: the part's top-level keys as parsed, those whose
+        value the other part's replaces included (the combined top level keeps a repeated
+        key where it first was, as a parser's dict does)."""
         view = self.view
         titles = map(hash, view.titles(self.cut.list_key).values)
+        data = self.data
         return Summary(
-            top_level={k: [] if k in spec.ENTRY_KEYS else v for k, v in self.data.items()},
+            top_level={k: [] if k in spec.ENTRY_KEYS else data.get(k) for k in (order or data)},
             entries=view.entry_count,
             urls=view.url_count,
             title_hashes=array("q", titles) if to_send else set(titles),
@@ -444,14 +480,18 @@ class Part:
         )
 
 
-def combine(first: Summary, second: Summary, cut: Cut) -> tuple[dict[str, Any], tuple[int, int]]:
-    """The combined top level and counts; NotSplit when the parts conflict.
+def combine(
+    first: Summary, second: Summary, cut: Cut, dropped: Collection[str] = ()
+) -> tuple[dict[str, Any], tuple[int, int]]:
+    """The combined top level and counts; NotSplit when the parts conflict. ``dropped``: the
+    first part's keys that the second part repeats (its values were left out of the first
+    part's checks: the second's are the ones kept).
 
     A clientMetadata key in both parts must hold one type in both: where it holds several,
     the first use, the place every mismatch is reported with, may be in the other part.
     """
     shared = set(first.top_level) & set(second.top_level)
-    if shared != {cut.list_key}:
+    if shared - set(dropped) != {cut.list_key}:
         raise NotSplit("a top-level key in both parts")
     if _meet(first.title_hashes, second.title_hashes):
         raise NotSplit("a title may be in both parts")
@@ -587,30 +627,93 @@ def _first_child(  # pragma: no cover - runs in the child
     try:
         with os.fdopen(summary, "rb") as pipe:
             parsed = _own_part(first_text, parse_first, source, cut, piece)
-            if not parsed.repeated:
-                part = Part(parsed.data, cut, size, settings)
-                compared = False
+            order = list(parsed.data)
+            dropped = _drop_repeated_later(parsed, pipe, cut)
+            part = Part(parsed.data, cut, size, settings)
+            compared = False
 
-                def compare(wait: bool = False) -> None:
-                    nonlocal compared
-                    if not compared and (wait or select.select([pipe], [], [], 0)[0]):
-                        compared = True
-                        if _meet(part.url_hashes, _receive_hashes(pipe)):
-                            raise NotSplit("a URL may be in both parts")
+            def compare(wait: bool = False) -> None:
+                nonlocal compared
+                if not compared and (wait or select.select([pipe], [], [], 0)[0]):
+                    compared = True
+                    if _meet(part.url_hashes, _receive_hashes(pipe)):
+                        raise NotSplit("a URL may be in both parts")
 
-                compare()
-                findings = part.check(between=compare)
-                compare(wait=True)
-                own = _placed(findings, first_text, source, cut, parsed)
-                theirs = _receive(pipe)
-                if isinstance(theirs, Summary):
-                    top_level, counts = combine(part.summary(), theirs, cut)
-                    combined = Combined(top_level, counts, PartFindings())
-                    if own.findings or theirs.found.findings:
-                        _place_both(combined, own, theirs.found, source, cut, parsed.data)
+            compare()
+            findings = part.check(between=compare)
+            compare(wait=True)
+            own = _placed(findings, first_text, source, cut, parsed)
+            theirs = _receive(pipe)
+            if isinstance(theirs, Summary):
+                top_level, counts = combine(part.summary(order=order), theirs, cut, dropped)
+                combined = Combined(top_level, counts, PartFindings())
+                repeated = _repeated_keys(parsed, theirs, source, cut, settings)
+                if own.findings or theirs.found.findings or repeated:
+                    _place_both(combined, own, theirs.found, source, cut, parsed.data)
+                    combined.found.findings += repeated
     except BaseException:  # whatever it is, the whole file is linted instead
         combined = None
     _send_and_leave(verdict, combined)
+
+
+def _drop_repeated_later(  # pragma: no cover - in the child
+    parsed: Parsed, pipe: BinaryIO, cut: Cut
+) -> set[str]:
+    """Leave out of the first part's data the top-level keys that the second part repeats:
+    a parser keeps the last value of a key, so theirs are checked, not these. The second
+    part's keys come first through the pipe, as soon as it is parsed."""
+    theirs = pickle.load(pipe)
+    dropped = (set(theirs) & set(parsed.data)) - {cut.list_key}
+    for key in dropped:
+        del parsed.data[key]
+    return dropped
+
+
+def _repeated_keys(  # pragma: no cover - in the child
+    first: Parsed, second: Summary, source: Source, cut: Cut, settings: LintSettings
+) -> list[Finding]:
+    """F003 for every occurrence of every repeated key of both parts, placed in the file: the
+    top-level keys from where the parsers saw them (their places counted in the file's
+    bytes: an ASCII part's characters are its bytes), those below from each part's own."""
+    from encord_manifest.sources.json_duplicates import DuplicateKey
+    from encord_manifest.sources.json_source import duplicate_findings
+
+    if "F003" in settings.disabled:
+        return []
+    occurrences: dict[str, list[tuple[int, int, bool]]] = {}
+    for members, start, ascii in (
+        (first.members, 0, first.ascii),
+        (second.members, cut.second_start, second.ascii),
+    ):
+        for key, key_start, key_end, _, _ in members:
+            if key_start >= 0:
+                occurrences.setdefault(key, []).append((start + key_start, start + key_end, ascii))
+    repeated = {key: places for key, places in occurrences.items() if len(places) > 1}
+    if not repeated and not first.repeats and not second.repeats:
+        return []
+    if not all(ascii for places in repeated.values() for _, _, ascii in places):
+        raise NotSplit("a repeated top-level key in a part that is not ASCII")
+    offsets = {
+        (key, n): place[:2] for key, places in repeated.items() for n, place in enumerate(places)
+    }
+    spans = spans_in_bytes(source, offsets)
+    placed: list[PlacedRepeat] = [
+        (key, (), [spans[(key, n)] for n in range(len(places))]) for key, places in repeated.items()
+    ]
+    placed += first.repeats
+    if second.repeats:
+        lines, column = start_of_second(source, cut.second_start)
+        shift = Shift(cut.list_key, len(first.data.get(cut.list_key, ())), lines, column)
+        placed += [
+            (key, shift.pointer(pointer), [shift.span(span) for span in spans_])
+            for key, pointer, spans_ in second.repeats
+        ]
+    duplicates = [
+        DuplicateKey(key, pointer, span, tuple(spans_))
+        for key, pointer, spans_ in placed
+        for span in spans_
+    ]
+    return duplicate_findings(duplicates)
 
 
 def _placed(  # pragma: no cover - in the child
@@ -627,13 +730,9 @@ def _placed(  # pragma: no cover - in the child
         return PartFindings()
     text, _ = decode(source, cut)
     requests = location_requests(findings)
-    data, checkpoints = parsed.data, parsed.checkpoints
-    if decode is first_text:
-        spans = locate_first(text, data, requests, checkpoints)
-        start, end = 0, cut.second_start
-    else:
-        spans = locate_second(text, data, cut.list_key, requests, checkpoints)
-        start, end = cut.second_start, len(source)
+    data, places, marks = parsed.data, parsed.places(), parsed.checkpoints
+    spans = locate_in_part(text, data, requests, places, marks, parsed.repeated)
+    start, end = (0, cut.second_start) if decode is first_text else (cut.second_start, len(source))
     del text
     found = PartFindings(findings, spans, crc_of(source, start, end))
     _release(source)
@@ -670,21 +769,25 @@ def _second_child(  # pragma: no cover - runs in the child
     status: int,
     summary: int,
 ) -> None:
-    """Check the second part, say whether it is clean, and hand its summary to the first child;
-    its URL hashes go first, by a thread of their own, while the checks run."""
+    """Check the second part, say whether its check went through, and hand its summary to the
+    first child. Its top-level keys go first, as soon as it is parsed (the first child leaves
+    out those it repeats), then its URL hashes, by a thread of their own while the checks run.
+    """
     outcome = None
     sender = None
     gc.disable()  # for good: see _send_and_leave
     try:
         parsed = _own_part(second_text, parse_second, source, cut, piece)
-        if not parsed.repeated:
-            part = Part(parsed.data, cut, size, settings)
-            hashes = array("q", part.url_hash_list)
-            sender = threading.Thread(target=_send_hashes, args=(summary, hashes))
-            sender.start()
-            found = _placed(part.check(), second_text, source, cut, parsed)
-            outcome = part.summary(to_send=True)
-            outcome.found = found
+        _send_bytes(summary, pickle.dumps([member[0] for member in parsed.members[1:]]))
+        part = Part(parsed.data, cut, size, settings)
+        hashes = array("q", part.url_hash_list)
+        sender = threading.Thread(target=_send_hashes, args=(summary, hashes))
+        sender.start()
+        found = _placed(part.check(), second_text, source, cut, parsed)
+        outcome = part.summary(to_send=True)
+        outcome.found = found
+        outcome.members, outcome.repeats = parsed.members, parsed.repeats
+        outcome.ascii = parsed.ascii
     except BaseException:
         outcome = None
     with contextlib.suppress(OSError):  # this process has gone; the summary write notices too
@@ -712,7 +815,13 @@ def _own_part(
     _release(source)
     if has_lone_surrogate(text):  # the whole-file lint reports it
         raise NotSplit("a lone surrogate")
-    return parse(text, local_cut, piece)
+    parsed = parse(text, local_cut, piece)
+    parsed.ascii = text.isascii()  # a flag of the string: no scan
+    if parsed.repeated:
+        parsed.repeats = nested_repeats(
+            text, parsed.data, parsed.objects, parsed.members, parsed.checkpoints
+        )
+    return parsed
 
 
 def _release(source: Source) -> None:  # pragma: no cover - in the child
@@ -725,9 +834,13 @@ def _release(source: Source) -> None:  # pragma: no cover - in the child
 def _send_hashes(writer: int, hashes: array[int]) -> None:  # pragma: no cover - in the child
     with contextlib.suppress(OSError):  # the first child has gone: nothing to send it
         os.write(writer, len(hashes).to_bytes(8, "little"))
-        view = memoryview(hashes).cast("B")
-        while view:
-            view = view[os.write(writer, view) :]
+        _send_bytes(writer, memoryview(hashes).cast("B"))
+
+
+def _send_bytes(writer: int, data: bytes | memoryview) -> None:  # pragma: no cover - in a child
+    view = memoryview(data)
+    while view:
+        view = view[os.write(writer, view) :]
 
 
 def _receive_hashes(pipe: BinaryIO) -> array[int]:  # pragma: no cover - in the child

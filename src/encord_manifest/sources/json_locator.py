@@ -100,30 +100,46 @@ class JsonLocator:
         return walk.found
 
 
-def offsets_from_entry(
+def offsets_in_part(
     text: str,
     data: Mapping[str, Any],
-    list_key: str,
     requests: Iterable[Request],
+    places: Mapping[str, tuple[int, int, int]],
     checkpoints: Checkpoints | None = None,
+    repeated_keys: bool = False,
 ) -> dict[Request, tuple[int, int]]:
-    """Offsets in a text that starts at an entry of the top-level list ``list_key`` and runs
-    to the end of the document: the second part of a manifest linted in parts (``shards``).
-
-    ``data`` is that part's top level, the list holding the part's entries only. No request
-    may point at the root or at the list itself: their places lie before this text.
+    """Offsets in a part of a document (``shards``): each top-level key's places are walked
+    from where its value starts, never from the root. ``places[key]`` is where the kept
+    occurrence of the key (the last, when it repeats) starts and ends, and where its value
+    starts. The text may begin inside a top-level list, at an entry: that list's places are
+    then (-1, -1, -1), as if its bracket stood just before the text. No request may point at
+    the root, nor at a key or list whose place lies before the text.
     """
-    requests = set(requests)
     root = _trie(requests)
-    if root.targets or (list_key in root.children and root.children[list_key].targets):
-        raise ValueError("a place before the text was asked for")
-    walk = _Walk(text, len(requests), False, checkpoints or {})
-    with contextlib.suppress(_Done):
-        node = root.children.get(list_key, _Node())
-        # As if at the list's opening bracket, one character before the text.
-        end = walk.array(-1, data[list_key], node, (list_key,))
-        walk.members(end, data, root, ())
-    return walk.found
+    if root.targets:
+        raise ValueError("the root's place was asked for")
+    found: dict[Request, tuple[int, int]] = {}
+    for key, node in root.children.items():
+        key_start, key_end, start = places[str(key)]
+        if start < 0 and node.targets:
+            raise ValueError("a place before the text was asked for")
+        if "key" in node.targets:
+            found[((key,), "key")] = (key_start, key_end)
+        pending = _count(node) - ("key" in node.targets)
+        if not pending:
+            continue
+        walk = _Walk(text, pending, repeated_keys, checkpoints or {})
+        with contextlib.suppress(_Done):
+            if start < 0:
+                walk.array(start, data[str(key)], node, (key,))
+            else:
+                walk.value(start, data[str(key)], node, (key,))
+        found.update(walk.found)
+    return found
+
+
+def _count(node: _Node) -> int:
+    return len(node.targets) + sum(_count(child) for child in node.children.values())
 
 
 #: A top-level member: its key, the offsets of the key's quoted text and of its value.
