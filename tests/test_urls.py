@@ -264,3 +264,18 @@ def test_provider_hosts() -> None:
         )
         == []
     )
+
+
+@pytest.mark.parametrize("at", [0, 1, 500, 998, 999])
+def test_a_suspect_character_among_urls_of_one_host_is_found_at_its_url(at: int) -> None:
+    """A chunk of URLs of one host is decided from the bytes that are left once every
+    harmless character is deleted: the newlines that join the URLs and the suspects. The
+    URL of each suspect is counted there, at the start of a URL, inside it and at its end."""
+    urls = [f"{B}/images/img_{n:05}.jpg" for n in range(1000)]
+    urls[at] = urls[at].replace("img_", "img ") if at % 2 else urls[at] + " "
+    urls[(at + 7) % 1000] = urls[(at + 7) % 1000].replace("/images/", "/images/<")
+    manifest = {"images": [{"objectUrl": url} for url in urls]}
+    found = sorted((d.pointer, d.code) for d in lint(json.dumps(manifest)) if d.code[0] == "U")
+    assert found == sorted(
+        [(f"/images/{at}/objectUrl", "U301"), (f"/images/{(at + 7) % 1000}/objectUrl", "U302")]
+    )

@@ -56,18 +56,38 @@ def _fast_validator() -> Any:
 
 
 @lru_cache(maxsize=1)
-def _entry_validators() -> dict[str, Any]:
-    """Per entry list, a compiled validator of one entry (its ``items`` schema)."""
+def _entry_validators() -> dict[str, tuple[Any, Any]]:
+    """Per entry list, compiled validators of one entry (its ``items`` schema) and of a run
+    of entries (an array of those)."""
     import jsonschema_rs
 
     whole = schema()
+    shared = {"$schema": whole["$schema"], "$defs": whole["$defs"]}
     return {
-        key: jsonschema_rs.validator_for(
-            {"$schema": whole["$schema"], "$defs": whole["$defs"], **definition["items"]}
+        key: (
+            jsonschema_rs.validator_for({**shared, **definition["items"]}),
+            jsonschema_rs.validator_for({**shared, "type": "array", "items": definition["items"]}),
         )
         for key, definition in whole["properties"].items()
         if "items" in definition
     }
+
+
+#: Entries checked at once before one by one: a run that passes needs no more calls (one call
+#: per entry was 0.5 s of a 1M-entry manifest with 40 findings).
+_RUN = 512
+
+
+def _failing_indexes(entries: list[Any], one: Any, run: Any) -> list[int]:
+    """The indexes of the entries that fail, found a run of entries at a time."""
+    failing: list[int] = []
+    for start in range(0, len(entries), _RUN):
+        chunk = entries[start : start + _RUN]
+        if not _passes(run.is_valid, chunk):
+            failing += [
+                start + i for i, entry in enumerate(chunk) if not _passes(one.is_valid, entry)
+            ]
+    return failing
 
 
 @lru_cache(maxsize=1)
@@ -142,8 +162,7 @@ def _failing_part(data: Any, fast: Any) -> tuple[Any, dict[str, list[int]]]:
     index_maps = {}
     for key, value in data.items():
         if key in validators and isinstance(value, list):
-            is_valid = validators[key].is_valid
-            indexes = [i for i, entry in enumerate(value) if not _passes(is_valid, entry)]
+            indexes = _failing_indexes(value, *validators[key])
             shell[key] = [value[i] for i in indexes]
             index_maps[key] = indexes
     return shell, index_maps

@@ -630,22 +630,16 @@ def _first_child(  # pragma: no cover - runs in the child
             order = list(parsed.data)
             dropped = _drop_repeated_later(parsed, pipe, cut)
             part = Part(parsed.data, cut, size, settings)
-            compared = False
-
-            def compare(wait: bool = False) -> None:
-                nonlocal compared
-                if not compared and (wait or select.select([pipe], [], [], 0)[0]):
-                    compared = True
-                    if _meet(part.url_hashes, _receive_hashes(pipe)):
-                        raise NotSplit("a URL may be in both parts")
-
+            compare = _UrlMeeting(pipe, part.url_hashes)
             compare()
             findings = part.check(between=compare)
             compare(wait=True)
+            ours = part.summary(order=order)
+            del part  # its columns and hashes: not to be held while the text is read again
             own = _placed(findings, first_text, source, cut, parsed)
             theirs = _receive(pipe)
             if isinstance(theirs, Summary):
-                top_level, counts = combine(part.summary(order=order), theirs, cut, dropped)
+                top_level, counts = combine(ours, theirs, cut, dropped)
                 combined = Combined(top_level, counts, PartFindings())
                 repeated = _repeated_keys(parsed, theirs, source, cut, settings)
                 if own.findings or theirs.found.findings or repeated:
@@ -654,6 +648,20 @@ def _first_child(  # pragma: no cover - runs in the child
     except BaseException:  # whatever it is, the whole file is linted instead
         combined = None
     _send_and_leave(verdict, combined)
+
+
+class _UrlMeeting:  # pragma: no cover - in the child
+    """Compares the second part's URL hashes with this part's as soon as they are there."""
+
+    def __init__(self, pipe: BinaryIO, hashes: set[int]) -> None:
+        self.pipe, self.hashes, self.done = pipe, hashes, False
+
+    def __call__(self, wait: bool = False) -> None:
+        if not self.done and (wait or select.select([self.pipe], [], [], 0)[0]):
+            self.done = True
+            if _meet(self.hashes, _receive_hashes(self.pipe)):
+                raise NotSplit("a URL may be in both parts")
+            self.hashes = set()  # compared: no longer needed
 
 
 def _drop_repeated_later(  # pragma: no cover - in the child
@@ -783,9 +791,10 @@ def _second_child(  # pragma: no cover - runs in the child
         hashes = array("q", part.url_hash_list)
         sender = threading.Thread(target=_send_hashes, args=(summary, hashes))
         sender.start()
-        found = _placed(part.check(), second_text, source, cut, parsed)
+        findings = part.check()
         outcome = part.summary(to_send=True)
-        outcome.found = found
+        del part  # its columns and hashes: not to be held while the text is read again
+        outcome.found = _placed(findings, second_text, source, cut, parsed)
         outcome.members, outcome.repeats = parsed.members, parsed.repeats
         outcome.ascii = parsed.ascii
     except BaseException:

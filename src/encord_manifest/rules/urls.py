@@ -441,13 +441,17 @@ def _scan(
     return suspects, extension, placeholder
 
 
-def _indexes(joined: str, offsets: Iterable[int]) -> Iterator[int]:
+def _indexes(joined: str | bytes, offsets: Iterable[int]) -> Iterator[int]:
     """Index of the URL at each offset into the joined URLs (offsets ascending)."""
+    newline = "\n" if isinstance(joined, str) else b"\n"
     index, previous = 0, 0
     for offset in offsets:
-        index += joined.count("\n", previous, offset)
+        index += joined.count(newline, previous, offset)  # type: ignore[arg-type]
         previous = offset
         yield index
+
+
+_NOT_NEWLINE = re.compile(rb"[^\n]")
 
 
 #: Whitespace and forbidden characters, except the newline that joins a column.
@@ -506,9 +510,9 @@ def _syntax_suspects(urls: list[str], joined: str, scan: ChunkScan) -> set[int] 
         elif remains.count(b"\n") != last:
             return None
         else:
-            suspects = set(
-                _indexes(joined, (m.start() for m in _SUSPECT_CHARACTER.finditer(joined)))
-            )
+            # What remains is the joining newlines and the suspect characters, a few bytes
+            # a URL: each suspect's URL is the count of newlines before it, found there.
+            suspects = set(_indexes(remains, (m.start() for m in _NOT_NEWLINE.finditer(remains))))
     elif joined.count("\n") != last:
         return None
     else:
