@@ -483,16 +483,25 @@ def test_random_findings_on_both_sides_of_the_cut(tmp_path: Path, parts_taken: l
     assert sum(parts_taken) >= len(parts_taken) * 2 // 3, parts_taken
 
 
-def test_a_finding_the_parts_cannot_place_is_the_whole_lints(
-    tmp_path: Path, parts_taken: list[bool]
+@pytest.mark.parametrize("decode", [shards.first_text, shards.second_text])
+@pytest.mark.parametrize("field", ["pointer", "related"])
+def test_a_place_that_is_the_cut_list_as_a_whole_is_left_to_the_whole_lint(
+    decode: Any, field: str
 ) -> None:
-    """A place that is the cut list itself begins in the first part's text, before the second
-    part's: the second cannot place it, and the whole file is linted."""
-    manifest = clean_manifest()
-    manifest["images"] = [*manifest["images"], "not an entry"]
-    whole, in_parts = whole_and_parts(write(tmp_path / "odd.json", manifest))
-    assert in_parts == whole and in_parts
-    assert len(parts_taken) == 1
+    """The cut list begins in the first part's text and ends in the second's: neither part
+    can place it, so a finding that points at it (or refers to it) sends the file whole."""
+    from encord_manifest.diagnostics import Finding
+
+    raw = json.dumps(clean_manifest(), indent=2).encode()
+    cut = shards.find_cut(raw, shards.FIRST_SHARE)
+    parse = shards.parse_first if decode is shards.first_text else shards.parse_second
+    text, local_cut = decode(raw, cut)
+    parsed = parse(text, local_cut, 300)
+    pointer = ("videos", 0) if field == "related" else (cut.list_key,)
+    related = (cut.list_key,) if field == "related" else None
+    finding = Finding("U303", pointer, "a message", related=related)
+    with pytest.raises(shards.NotSplit):
+        shards._placed([finding], decode, raw, cut, parsed)
 
 
 def test_text_that_looks_like_a_place_between_entries(
