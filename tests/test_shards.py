@@ -779,3 +779,94 @@ def test_pieces_guessed_inside_an_entry_are_extended() -> None:
     assert parsed.data["images"] == manifest["images"]
     assert len(parsed.checkpoints["images"]) > 1
     _assert_true_starts(entries, manifest["images"], parsed.checkpoints["images"])
+
+
+# --- found in review: a repeated list key's pieces, document findings' text, the root's schema ---
+
+
+def _videos(n: int, tag: str, bad: int | None = None) -> str:
+    v = [{"objectUrl": f"{_B}/videos/{tag}_{i}.mp4"} for i in range(n)]
+    if bad is not None:
+        v[bad]["objectUrl"] = "s3://b/a.mp4"
+    return json.dumps(v, indent=2).replace("\n", "\n  ")
+
+
+def _rest() -> str:
+    m = clean_manifest(400)
+    del m["videos"]
+    return json.dumps(m, indent=2)[1:]  # '\n  "images": ...}'
+
+
+def test_list_key_repeated_in_first_part(tmp_path: Path, parts_taken: list[bool]) -> None:
+    # "videos" twice before the cut list: both values' pieces go into one checkpoint list
+    text = (
+        '{\n  "videos": '
+        + _videos(40, "a")
+        + ',\n  "videos": '
+        + _videos(20, "b", 15)
+        + ","
+        + _rest()
+    )
+    path = tmp_path / "m.json"
+    path.write_text(text)
+    whole, in_parts = whole_and_parts(path)
+    assert parts_taken == [True]
+    assert in_parts == whole  # U303 /videos/15/objectUrl placed in the dropped first value
+
+
+def test_list_key_repeated_in_second_part(tmp_path: Path, parts_taken: list[bool]) -> None:
+    m = clean_manifest(400)
+    del m["videos"]
+    t = json.dumps(m, indent=2)[:-2]
+    text = (
+        t + ',\n  "videos": ' + _videos(40, "a") + ',\n  "videos": ' + _videos(20, "b", 15) + "\n}"
+    )
+    path = tmp_path / "m.json"
+    path.write_text(text)
+    whole, in_parts = whole_and_parts(path)
+    assert parts_taken == [True]
+    assert in_parts == whole
+
+
+def test_nested_repeat_in_kept_value_of_repeated_list_key(
+    tmp_path: Path, parts_taken: list[bool]
+) -> None:
+    url = f'"objectUrl": "{_B}/videos/b_15.mp4"'
+    kept = _videos(20, "b").replace(url, '"objectUrl": "x", ' + url)
+    text = '{\n  "videos": ' + _videos(40, "a") + ',\n  "videos": ' + kept + "," + _rest()
+    path = tmp_path / "m.json"
+    path.write_text(text)
+    whole, in_parts = whole_and_parts(path)
+    assert parts_taken == [True]
+    assert in_parts == whole  # the two F003 of /videos/15/objectUrl are missing
+
+
+def test_document_findings_only_source_text(tmp_path: Path, parts_taken: list[bool]) -> None:
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(clean_manifest(200), indent=2))
+    result = lint_file(str(path), LintSettings(max_entries=10))
+    assert parts_taken == [True] and [d.code for d in result.diagnostics] == ["L603"]
+    assert result.source is not None
+    assert result.source.get() == path.read_text()  # raises InputError: checksums == []
+
+
+def test_rename_fix_onto_a_key_of_the_other_part(tmp_path: Path, parts_taken: list[bool]) -> None:
+    t = json.dumps(clean_manifest(200), indent=2)
+    path = tmp_path / "m.json"
+    path.write_text(t[:-2] + ',\n  "Videos": []\n}')
+    whole, in_parts = whole_and_parts(path)
+    assert parts_taken == [False]  # a top-level schema finding: the whole lint's
+    assert in_parts == whole  # parts offer "rename 'Videos' to 'videos'"; whole: fix None
+
+
+def test_unknown_top_level_keys_cap_split_between_parts(
+    tmp_path: Path, parts_taken: list[bool]
+) -> None:
+    t = json.dumps(clean_manifest(200), indent=2)
+    first = "".join(f'  "zfirst{i}": 1,\n' for i in range(6))
+    second = "".join(f',\n  "zsecond{i}": 1' for i in range(6))
+    path = tmp_path / "m.json"
+    path.write_text("{\n" + first + t[2:-2] + second + "\n}")
+    whole, in_parts = whole_and_parts(path)
+    assert parts_taken == [False]  # a top-level schema finding: the whole lint's
+    assert in_parts == whole  # whole: 10 + "and 2 more unknown keys"; parts: 12 one by one

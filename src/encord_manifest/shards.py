@@ -307,7 +307,8 @@ class _Parser:
         """
         text = self.text
         items: list[Any] = []
-        marks = self.checkpoints.setdefault(cut.list_key if cut is not None else str(key), [])
+        # A key that repeats: its last value is the one kept, and its pieces the ones kept.
+        marks = self.checkpoints[cut.list_key if cut is not None else str(key)] = []
         while True:
             bound = len(text) if cut is None else cut.first_end
             length = self.piece
@@ -437,10 +438,9 @@ class Part:
         NotSplit for what only the whole file can report: nesting too deep (F005, placed in
         the text by the parser), and the SDK's typed form (S110 converts the whole document).
         """
-        from encord_manifest.schema import validate
 
         _refuse_deep_nesting(self.data)
-        checks: list[Callable[[], Iterable[Finding]]] = [partial(validate, self.data)]
+        checks: list[Callable[[], Iterable[Finding]]] = [partial(_entry_schema, self.data)]
         checks += [partial(check, self.view, self.settings) for check in family_checks("entries")]
         ignored = ignorable(self.settings.disabled)
         found: list[Finding] = []
@@ -895,6 +895,18 @@ def _receive(reader: int | BinaryIO) -> Any:
         return pickle.load(reader)
     except (EOFError, pickle.UnpicklingError):
         return None
+
+
+def _entry_schema(data: dict[str, Any]) -> list[Finding]:
+    """The schema's findings in the part's entries. One about the top level (a key, the
+    root) is the whole file's: a part holds only some of its keys (a rename to a key in the
+    other part, the count of unknown keys), so the whole file is linted instead."""
+    from encord_manifest.schema import validate
+
+    found = validate(data)
+    if any(len(finding.pointer) < 2 for finding in found):
+        raise NotSplit("a schema finding about the top level")
+    return found
 
 
 def _refuse_deep_nesting(data: Any) -> None:
