@@ -166,11 +166,6 @@ def _lint_in_parts(opened: Opened, settings: LintSettings) -> FileResult | None:
             if has_encoding_signature(mapped[:4]):
                 return None
             combined = shards.lint_in_parts(mapped, size, settings)
-            if combined.found.findings and not combined.checksums:
-                # Only document findings: no part summed its bytes.
-                from encord_manifest.part_findings import crc_of
-
-                combined.checksums = [(0, size, crc_of(mapped, 0, size))]
     except (OSError, ValueError, shards.NotSplit):
         return None
     found = combined.found

@@ -16,11 +16,18 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from encord_manifest.diagnostics import ALSO_SHOWN, Change, Finding, Fix, Pointer, Span
-from encord_manifest.sources.json_duplicates import outermost_places, repeats_in
+from encord_manifest.sources.json_duplicates import (
+    PlacedRepeat,
+    dropped_values,
+    outermost_places,
+    place_repeats,
+    repeats_in,
+)
 from encord_manifest.sources.json_locator import (
     Checkpoints,
     Member,
     Request,
+    kept_places,
     offsets_in_part,
     to_spans,
 )
@@ -156,10 +163,6 @@ def locate_in_part(
     return to_spans(text, found)
 
 
-#: A key some object repeats: the key, the object's pointer, the place of each occurrence.
-PlacedRepeat = tuple[str, Pointer, list[Span]]
-
-
 def nested_repeats(
     text: str,
     data: Any,
@@ -172,31 +175,18 @@ def nested_repeats(
     An object that is not in the tree (under a top-level key of this part that repeats, in
     the value that was dropped) is in the text of that value, tokenized too."""
     pointers, complete = outermost_places(data, objects)
-    kept = {key: (start, end, value) for key, start, end, value, _ in members}
     requests: set[Request] = {(pointer, "value") for pointer in pointers}
-    offsets = offsets_in_part(text, data, requests, kept, checkpoints, repeated_keys=True)
+    places = kept_places(members)
+    offsets = offsets_in_part(text, data, requests, places, checkpoints, repeated_keys=True)
     regions = [(pointer, *offsets[(pointer, "value")]) for pointer in pointers]
     if not complete:
-        last = {member[0]: n for n, member in enumerate(members)}
-        regions += [((m[0],), m[3], m[4]) for n, m in enumerate(members) if last[m[0]] != n]
-    repeats = repeats_in(text, regions)
-    spans = to_spans(
-        text,
-        {
-            (n, k): place
-            for n, (_, _, places) in enumerate(repeats)
-            for k, place in enumerate(places)
-        },
-    )
-    return [
-        (key, pointer, [spans[(n, k)] for k in range(len(places))])
-        for n, (key, pointer, places) in enumerate(repeats)
-    ]
+        regions += dropped_values(members)
+    return place_repeats(text, repeats_in(text, regions))
 
 
 def spans_in_bytes(source: Any, offsets: Mapping[Any, tuple[int, int]]) -> dict[Any, Span]:
-    """Spans of byte offsets into an ASCII stretch of the file's bytes (``source``), counted
-    from the file's start a few MB at a time, in one sweep over the sorted offsets."""
+    """Spans of byte offsets into the file's bytes (``source``, mapped or read), counted from
+    the file's start a few MB at a time, in one sweep over the sorted offsets."""
     position: dict[int, tuple[int, int]] = {}
     line, previous = 1, 0
     step = 1 << 24
@@ -222,12 +212,8 @@ def crc_of(source: Any, start: int, end: int) -> int:
 
 def start_of_second(source: Any, offset: int) -> tuple[int, int]:
     """The lines before ``offset`` and the 1-based column of the character at it."""
-    lines = 0
-    step = 1 << 24
-    for start in range(0, offset, step):
-        lines += source[start : min(offset, start + step)].count(b"\n")
-    line_start = source.rfind(b"\n", 0, offset) + 1
-    return lines, 1 + len(source[line_start:offset].decode("utf-8"))
+    span = spans_in_bytes(source, {0: (offset, offset)})[0]
+    return span.line - 1, span.column
 
 
 @dataclass(frozen=True)

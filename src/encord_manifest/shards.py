@@ -54,7 +54,6 @@ from encord_manifest import spec
 from encord_manifest.diagnostics import Finding, Pointer
 from encord_manifest.part_findings import (
     PartFindings,
-    PlacedRepeat,
     Shift,
     crc_of,
     locate_in_part,
@@ -69,7 +68,8 @@ from encord_manifest.rules.metadata import client_metadata_kinds
 from encord_manifest.rules.urls import URL_HASHES
 from encord_manifest.rules.view import ManifestView
 from encord_manifest.settings import LintSettings
-from encord_manifest.sources.json_locator import Member
+from encord_manifest.sources.json_duplicates import PlacedRepeat
+from encord_manifest.sources.json_locator import Member, kept_places
 from encord_manifest.sources.json_source import (
     RepeatedKeys,
     has_lone_surrogate,
@@ -241,7 +241,7 @@ class Parsed:
 
     def places(self) -> dict[str, tuple[int, int, int]]:
         """Where each kept top-level key (its last occurrence) and its value start."""
-        return {key: (start, end, value) for key, start, end, value, _ in self.members}
+        return kept_places(self.members)
 
 
 class _Parser:
@@ -540,6 +540,8 @@ def lint_in_parts(
         # Its place is in a part's text, which only that part had.
         raise NotSplit("a document finding with a place to locate")
     combined.found.findings[:0] = found
+    if found and not combined.checksums:  # no part had findings, so none summed its bytes
+        combined.checksums = [(0, len(source), crc_of(source, 0, len(source)))]
     return combined
 
 
@@ -687,7 +689,7 @@ def _repeated_keys(  # pragma: no cover - in the child
     """F003 for every occurrence of every repeated key of both parts, placed in the file: the
     top-level keys from where the parsers saw them (their places counted in the file's
     bytes: an ASCII part's characters are its bytes), those below from each part's own."""
-    from encord_manifest.sources.json_duplicates import DuplicateKey
+    from encord_manifest.sources.json_duplicates import duplicate_keys
     from encord_manifest.sources.json_source import duplicate_findings
 
     if "F003" in settings.disabled:
@@ -720,12 +722,7 @@ def _repeated_keys(  # pragma: no cover - in the child
             (key, shift.pointer(pointer), [shift.span(span) for span in spans_])
             for key, pointer, spans_ in second.repeats
         ]
-    duplicates = [
-        DuplicateKey(key, pointer, span, tuple(spans_))
-        for key, pointer, spans_ in placed
-        for span in spans_
-    ]
-    return duplicate_findings(duplicates)
+    return duplicate_findings(duplicate_keys(placed))
 
 
 def _placed(  # pragma: no cover - in the child

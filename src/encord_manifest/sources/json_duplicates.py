@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from encord_manifest.diagnostics import Pointer, Span
-from encord_manifest.sources.json_locator import to_spans
+from encord_manifest.sources.json_locator import Member, to_spans
 
 _TOKEN = re.compile(
     r'[ \t\n\r]*(?:("[^"\\]*(?:\\.[^"\\]*)*")|([\[\]{}:,])|([^ \t\n\r\[\]{}:,"]+))', re.S
@@ -78,18 +78,45 @@ def _repeats(text: str, regions: Iterable[tuple[Pointer, int, int]]) -> list[Rep
     return found
 
 
+#: A repeat whose occurrences have their places: the key, the object's pointer, the spans.
+PlacedRepeat = tuple[str, Pointer, list[Span]]
+
+
 def duplicates_of(text: str, repeats: list[Repeat]) -> list[DuplicateKey]:
     """The repeats as one DuplicateKey per occurrence, placed in ``text``, in its order."""
+    return duplicate_keys(place_repeats(text, repeats))
+
+
+def place_repeats(text: str, repeats: list[Repeat]) -> list[PlacedRepeat]:
+    """The repeats with the line and column of each occurrence, in one sweep over ``text``."""
     offsets = {
         (n, k): place for n, (_, _, places) in enumerate(repeats) for k, place in enumerate(places)
     }
     spans = to_spans(text, offsets)
-    found: list[DuplicateKey] = []
-    for n, (key, pointer, places) in enumerate(repeats):
-        all_spans = tuple(spans[(n, k)] for k in range(len(places)))
-        found.extend(DuplicateKey(key, pointer, span, all_spans) for span in all_spans)
+    return [
+        (key, pointer, [spans[(n, k)] for k in range(len(places))])
+        for n, (key, pointer, places) in enumerate(repeats)
+    ]
+
+
+def duplicate_keys(placed: Iterable[PlacedRepeat]) -> list[DuplicateKey]:
+    """One DuplicateKey per occurrence of each placed repeat, in the order of the text."""
+    found = [
+        DuplicateKey(key, pointer, span, tuple(spans))
+        for key, pointer, spans in placed
+        for span in spans
+    ]
     found.sort(key=lambda d: (d.span.line, d.span.column))
     return found
+
+
+def dropped_values(members: list[Member]) -> list[tuple[Pointer, int, int]]:
+    """The regions of the top-level values a repeated key dropped (every occurrence but the
+    last): a repeating object in one of them is not in the tree, so its text is tokenized."""
+    last = {member[0]: n for n, member in enumerate(members)}
+    return [
+        ((key,), start, end) for n, (key, _, _, start, end) in enumerate(members) if last[key] != n
+    ]
 
 
 def _objects(text: str) -> Iterator[tuple[Pointer, dict[str, list[tuple[int, int]]]]]:

@@ -63,13 +63,11 @@ class JsonLocator:
         text: str | Callable[[], str | None],
         data: Any,
         repeated_keys: bool = False,
-        checkpoints: Checkpoints | None = None,
     ) -> None:
         self._source = text
         self._data = data
         #: Whether some object repeats a key (then the last occurrence is the parsed one).
         self._repeated_keys = repeated_keys
-        self._checkpoints = checkpoints or {}
 
     @property
     def _text(self) -> str | None:
@@ -94,7 +92,7 @@ class JsonLocator:
         text = self._text
         if not text:
             return {}
-        walk = _Walk(text, pending, self._repeated_keys, self._checkpoints)
+        walk = _Walk(text, pending, self._repeated_keys, {})
         with contextlib.suppress(_Done):
             walk.value(_WHITESPACE.match(text, 0).end(), self._data, root, ())  # type: ignore[union-attr]
         return walk.found
@@ -144,6 +142,12 @@ def _count(node: _Node) -> int:
 
 #: A top-level member: its key, the offsets of the key's quoted text and of its value.
 Member = tuple[str, int, int, int, int]
+
+
+def kept_places(members: Iterable[Member]) -> dict[str, tuple[int, int, int]]:
+    """Where each top-level key's kept occurrence (its last) and its value start, as
+    ``offsets_in_part`` takes them."""
+    return {key: (start, end, value) for key, start, end, value, _ in members}
 
 
 def top_level_members(text: str) -> list[Member]:

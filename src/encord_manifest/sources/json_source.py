@@ -18,6 +18,7 @@ from encord_manifest.document import Document
 from encord_manifest.sources.encoding import decode
 from encord_manifest.sources.json_duplicates import (
     DuplicateKey,
+    dropped_values,
     duplicates_of,
     outermost_places,
     repeats_in,
@@ -106,8 +107,7 @@ def _duplicates(text: str, data: Any, objects: list[dict[str, Any]]) -> list[Dup
     if not complete:
         # Some repeating object is inside a value that a repeated top-level key dropped
         # (those inside a nested object's dropped value are in that object's text).
-        last = {member[0]: n for n, member in enumerate(members)}
-        regions += [((m[0],), m[3], m[4]) for n, m in enumerate(members) if last[m[0]] != n]
+        regions += dropped_values(members)
     requests: set[Request] = {(pointer, "value") for pointer in pointers}
     offsets = JsonLocator(text, data, repeated_keys=True).offsets(requests) if requests else {}
     regions += [(pointer, *offsets[(pointer, "value")]) for pointer in pointers]
