@@ -185,10 +185,10 @@ def position_share(path: Path) -> tuple[float, float, int]:
 
     In one process: a file linted in parts places its findings in the children, where this
     process cannot time them (the broken-files table has the whole of that cost)."""
-    from encord_manifest import linter, shards
+    from encord_manifest import linter
     from encord_manifest.settings import LintSettings
 
-    shards.MIN_BYTES = sys.maxsize
+    linter.PARTS_MIN_BYTES = sys.maxsize
 
     located = 0.0
     original = linter._locate

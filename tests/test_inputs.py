@@ -253,9 +253,7 @@ def test_the_two_process_path_still_maps_large_regular_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The parts path is decided on the one opened file; a FIFO never goes there."""
-    from encord_manifest import shards
-
-    monkeypatch.setattr(shards, "MIN_BYTES", 0)
+    monkeypatch.setattr(linter, "PARTS_MIN_BYTES", 0)
     taken: list[bool] = []
     original = linter._lint_in_parts
 

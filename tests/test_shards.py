@@ -29,7 +29,7 @@ _B = "https://scans.s3.eu-central-1.amazonaws.com"
 
 @pytest.fixture(autouse=True)
 def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(shards, "MIN_BYTES", 0)
+    monkeypatch.setattr(linter, "PARTS_MIN_BYTES", 0)
     monkeypatch.setattr(shards, "PIECE_CHARACTERS", 300)
 
 

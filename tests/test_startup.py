@@ -13,13 +13,28 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+import typer.main
+from typer.testing import CliRunner
+
+from encord_manifest.cli import COMMANDS, _command_named, build_app
 from tests.helpers import ROOT
 
-# Loaded by --remote, submit/status/verify, a configuration file, or a run that writes.
+# Loaded by --remote, submit/status/verify, a configuration file, a run that writes, or the
+# file that needs them (cli_jobs: only the command a run names is registered, cli.build_app).
 NOT_FOR_A_PLAIN_LINT = {
     "encord_manifest.remote",
     "encord_manifest.remote.signing",
+    "encord_manifest.cli_jobs",
     "encord_manifest.jobs",
+    "encord_manifest.shards",  # a file of 32 MB or more
+    "encord_manifest.part_findings",
+    "pickle",
+    "encord_manifest.typed_items",  # a file showing a key of the SDK's typed form
+    "encord_manifest.sdk_models",
+    "encord_manifest.sources.json_duplicates",  # a file repeating a key
+    "encord_manifest.writing",  # --fix, --output-file
+    "encord_manifest.write_guards",
     "encord_manifest.submit",
     "encord_manifest.submit_command",
     "encord_manifest.verify",
@@ -72,3 +87,39 @@ def test_a_configuration_file_still_loads_its_reader(tmp_path: Path) -> None:
     manifest.write_text(json.dumps({"images": [{"objectUrl": "https://b.s3.amazonaws.com/a.jpg"}]}))
     loaded = _modules_loaded_by_lint(tmp_path, manifest)
     assert loaded & {"tomllib", "tomli"}
+
+
+@pytest.mark.parametrize("name", [name for name, _, _ in COMMANDS])
+def test_the_app_of_one_command_answers_as_the_whole_app(name: str) -> None:
+    """``main`` registers only the command named; its help and its usage errors are the
+    whole command line's (the help pages are also a snapshot, tests/test_cli_help.py)."""
+    runner = CliRunner()
+    for arguments in ([name, "--help"], [name, "--no-such-option"], [name, "-h", "x", "y"]):
+        alone = runner.invoke(build_app(name), arguments, prog_name="encord-manifest")
+        whole = runner.invoke(build_app(), arguments, prog_name="encord-manifest")
+        assert (alone.exit_code, alone.output) == (whole.exit_code, whole.output), arguments
+    assert list(typer.main.get_command(build_app(name)).commands) == [name]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "environment", "expected"),
+    [
+        (["lint", "m.json"], {}, "lint"),
+        (["verify", "--help"], {}, "verify"),
+        ([], {}, None),
+        (["--help"], {}, None),
+        (["--version"], {}, None),
+        (["lnt", "m.json"], {}, None),  # the whole app says what the commands are
+        (["lint", "m.json"], {"_ENCORD_MANIFEST_COMPLETE": "complete_bash"}, None),
+    ],
+)
+def test_a_run_gets_the_one_command_it_names_first(
+    arguments: list[str],
+    environment: dict[str, str],
+    expected: str | None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("_ENCORD_MANIFEST_COMPLETE", raising=False)
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+    assert _command_named(arguments) == expected

@@ -97,12 +97,12 @@ def test_the_typed_form_is_never_reported_clean_whatever_else_is_off(tmp_path: P
     off = LintSettings(disabled=frozenset({"S101", "S105", "S106", "M203", "S107", "G503"}))
     assert [d.code for d in lint(TYPED.read_bytes(), off)] == ["S110"]
     # Linting in two parts (a large file) must not let the disabled signs pass unseen.
-    from encord_manifest import shards
+    from encord_manifest import linter
 
     path = tmp_path / "typed.json"
     path.write_bytes(TYPED.read_bytes())
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(shards, "MIN_BYTES", 0)
+        patch.setattr(linter, "PARTS_MIN_BYTES", 0)
         assert [d.code for d in lint_file(str(path), off).diagnostics] == ["S110"]
 
 

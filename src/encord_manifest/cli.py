@@ -4,8 +4,6 @@ Exit codes: 0 no errors (warnings allowed), 1 at least one error, 2 usage error,
 input or internal failure. Findings go to stdout, problems with the run to stderr.
 """
 
-from __future__ import annotations
-
 import functools
 import io
 import os
@@ -38,17 +36,6 @@ if TYPE_CHECKING:
     from encord_manifest.settings import LintSettings
 
 
-app = typer.Typer(
-    name="encord-manifest",
-    help="Lint, convert and submit Encord import manifests before the upload.",
-    no_args_is_help=True,
-    # --install-completion / --show-completion (bash, zsh, fish, PowerShell): click's own.
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
 def _print_error(message: str) -> None:
     from encord_manifest.redaction import escape_control
 
@@ -62,7 +49,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
@@ -82,7 +68,6 @@ def _force_write(panel: str | None = None) -> Any:
     )
 
 
-@app.command()
 def lint(
     paths: Annotated[
         list[str],
@@ -323,8 +308,14 @@ def lint(
     from encord_manifest.report import ReportOptions, Unread, default_format, reporter, use_color
     from encord_manifest.selection import NotAManifest
     from encord_manifest.sources.reading import display_name
-    from encord_manifest.writing import OutputError
 
+    # Only --fix writes in the loop below: the writer and its guards (5 ms of a small
+    # file's start-up) are loaded for it alone.
+    write_errors: tuple[type[Exception], ...] = ()
+    if fix:
+        from encord_manifest.writing import OutputError
+
+        write_errors = (OutputError,)
     if fix and diff:
         _print_error("--fix writes the fixes, --diff shows them; choose one")
         raise typer.Exit(EXIT_ERROR)
@@ -419,7 +410,7 @@ def lint(
             _say_not_a_manifest(name or path, [*paths, *([name] if name else [])], str(reason))
         except InputError as error:
             cannot_read(str(error), name or display_name(path))
-        except OutputError as error:
+        except write_errors as error:
             _print_error(f"cannot write {error}")
             failed_inputs = True
     if show_settings:
@@ -480,10 +471,10 @@ def _refuse_output_over_input(
 ) -> None:
     """--output-file naming one of the manifests would replace it with the report: refused
     before anything is read (exit 2)."""
-    from encord_manifest.writing import same_file
-
     if output_file is None or not output_file.exists():
         return
+    from encord_manifest.writing import same_file
+
     for path in files:
         if path != "-" and os.path.exists(path) and same_file(Path(path), output_file):
             _print_error(f"{option} {output_file} is the manifest {path}; choose another file")
@@ -509,7 +500,7 @@ def _write_output(output_file: Path | None, out: TextIO, force: bool) -> bool:
 
 
 def _say_excluded(
-    path: str, named: list[str], resolved: ResolvedSettings, done: str = "linted"
+    path: str, named: list[str], resolved: "ResolvedSettings", done: str = "linted"
 ) -> None:
     """A file named on the command line but excluded by the configuration: said, not skipped
     silently (files found in a directory are left out without a word, as intended)."""
@@ -552,7 +543,7 @@ def _remote_checker(
     use_cache: bool,
     allow_hosts: tuple[str, ...] = (),
     deadline: float | None = None,
-) -> Callable[[LintSettings], Callable[[Any], list[Finding]]]:
+) -> "Callable[[LintSettings], Callable[[Any], list[Finding]]]":
     """For each file's settings, the check that reads its objects; one HTTP pool for the run."""
     _require_remote_extra()
     from encord_manifest.authority import HostPattern
@@ -577,7 +568,7 @@ def _remote_checker(
     )
     fetcher = Fetcher(fetch, pool_size=jobs)
 
-    def for_settings(settings: LintSettings) -> Callable[[Any], list[Finding]]:
+    def for_settings(settings: "LintSettings") -> "Callable[[Any], list[Finding]]":
         remote = RemoteSettings(
             jobs=jobs,
             fetch=fetch,
@@ -591,13 +582,13 @@ def _remote_checker(
     return for_settings
 
 
-def _forced_format(input_format: InputFormat | None) -> SourceFormat | None:
+def _forced_format(input_format: InputFormat | None) -> "SourceFormat | None":
     if input_format is None:
         return None
     return "csv" if input_format is InputFormat.CSV else "json"
 
 
-def _print_diff_summary(tally: FixTally) -> None:
+def _print_diff_summary(tally: "FixTally") -> None:
     if tally.fixes:
         files = f"{tally.files} file{'s' if tally.files > 1 else ''}"
         print(f"Would fix {tally.fixes} in {files}; apply with --fix.", file=sys.stderr)
@@ -627,7 +618,7 @@ def _resolver(
     config: Path | None = None,
     isolated: bool = False,
     max_input_size: str | None = None,
-) -> SettingsResolver:
+) -> "SettingsResolver":
     from encord_manifest.config import SettingsResolver, command_line_options
 
     return _or_usage_error(
@@ -649,7 +640,6 @@ def _delimiter(value: str | None) -> str | None:
     return delimiter
 
 
-@app.command()
 def convert(
     input_paths: Annotated[
         list[str],
@@ -769,7 +759,6 @@ def convert(
     raise typer.Exit(max(statuses))
 
 
-@app.command()
 def rules(
     code: Annotated[
         Optional[str],  # noqa: UP045
@@ -814,7 +803,6 @@ def rules(
         sys.stdout.write(explain(known[key]))
 
 
-@app.command()
 def schema() -> None:
     """Print the JSON Schema of the manifest (for editors and other validators)."""
     from encord_manifest.schema import schema_text
@@ -822,7 +810,6 @@ def schema() -> None:
     sys.stdout.write(schema_text())
 
 
-@app.command()
 def completion(
     shell: Annotated[
         ShellChoice,
@@ -841,15 +828,67 @@ def completion(
     sys.stdout.write(script.rstrip("\n") + "\n")
 
 
-def _register_job_commands() -> None:
-    """submit, status and verify live in cli_jobs.py; listed after the offline commands."""
-    from encord_manifest import cli_jobs
+#: Every command, in the order ``--help`` lists them: name, module, function.
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("lint", __name__, "lint"),
+    ("convert", __name__, "convert"),
+    ("rules", __name__, "rules"),
+    ("schema", __name__, "schema"),
+    ("completion", __name__, "completion"),
+    ("submit", "encord_manifest.cli_jobs", "submit"),
+    ("status", "encord_manifest.cli_jobs", "status"),
+    ("verify", "encord_manifest.cli_jobs", "verify"),
+)
 
-    for command in (cli_jobs.submit, cli_jobs.status, cli_jobs.verify):
-        app.command()(command)
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The command line with every command, or with the one named only.
+
+    Typer turns each registered function into a click command on every start, reading its
+    signature: for all eight commands that cost more than a small file's lint. A run names
+    its command first, so ``main`` registers that one alone; help and errors are the same.
+    """
+    import importlib
+
+    application = typer.Typer(
+        name="encord-manifest",
+        help="Lint, convert and submit Encord import manifests before the upload.",
+        no_args_is_help=True,
+        # --install-completion / --show-completion (bash, zsh, fish, PowerShell): click's own.
+        add_completion=True,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    application.callback()(_root)
+    for name, module, function in COMMANDS:
+        if only in (None, name):
+            application.command(name)(getattr(importlib.import_module(module), function))
+    return application
 
 
-_register_job_commands()
+def _command_named(arguments: list[str]) -> str | None:
+    """The command a run names as its first word, if that is all it takes to serve it.
+
+    Anything else gets every command: no command or a root option first (help, version,
+    completion installation), and a shell asking for completions (it may complete a command
+    name).
+    """
+    if not arguments or "_ENCORD_MANIFEST_COMPLETE" in os.environ:
+        return None
+    return arguments[0] if arguments[0] in {name for name, _, _ in COMMANDS} else None
+
+
+@functools.cache
+def _whole_app() -> typer.Typer:
+    return build_app()
+
+
+def __getattr__(name: str) -> Any:
+    # ``app``, the whole command line, is built when asked for (tests, the completion of
+    # every command), not on each start.
+    if name == "app":
+        return _whole_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
@@ -865,7 +904,7 @@ def _main() -> None:
     try:
         # One name however it was started (`python -m encord_manifest` too): usage lines and
         # the completion script's hook name the command a shell would complete.
-        app(prog_name="encord-manifest")
+        build_app(_command_named(sys.argv[1:]))(prog_name="encord-manifest")
     except BrokenPipeError:
         # The reader went away (`| head`); say nothing more, and keep Python from
         # complaining about the closed stdout at exit.

@@ -1,4 +1,4 @@
-"""The command line of ``submit``, ``status`` and ``verify`` (registered on the app in cli.py).
+"""The command line of ``submit``, ``status`` and ``verify`` (``cli.COMMANDS`` registers them).
 
 Options are parsed into the requests of ``submit_command.py``; nothing here talks to Encord.
 """

@@ -517,6 +517,7 @@ class SettingsResolver:
     isolated: bool = False
     _explicit: ConfigFile | None = None
     _found: dict[Path, ConfigFile | None] = field(default_factory=dict)
+    _computed: dict[tuple[Path | None, tuple[str, ...]], LintSettings] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.config_path is not None and not self.isolated:
@@ -550,7 +551,25 @@ class SettingsResolver:
             if path != "-" and path_matches(pattern, relative)
             for code in codes
         )
-        settings = LintSettings(
+        settings = self._settings(config, options, file_ignores)
+        return ResolvedSettings(path, config, options, settings, excluded, file_ignores, self.cli)
+
+    def _settings(
+        self, config: ConfigFile | None, options: Options, file_ignores: tuple[str, ...]
+    ) -> LintSettings:
+        # The same for every manifest under one configuration file without per-file ignores:
+        # deciding each code's selection costs more than linting a small file (pre-commit
+        # passes hundreds), so it is decided once per (file, ignores).
+        key = (None if config is None else config.path, file_ignores)
+        known = self._computed.get(key)
+        if known is None:
+            known = self._computed[key] = self._compute_settings(config, options, file_ignores)
+        return known
+
+    def _compute_settings(
+        self, config: ConfigFile | None, options: Options, file_ignores: tuple[str, ...]
+    ) -> LintSettings:
+        return LintSettings(
             provider=options.provider or Provider.ANY,
             max_entries=options.max_entries or spec.DEFAULT_MAX_ENTRIES,
             max_file_bytes=round(options.max_file_mb * 1_000_000)
@@ -566,7 +585,6 @@ class SettingsResolver:
             severities=severity_overrides(options.severity, _known_codes()),
             allow_hosts=options.allow_hosts,
         )
-        return ResolvedSettings(path, config, options, settings, excluded, file_ignores, self.cli)
 
     def settings_for(self, path: str) -> LintSettings:
         return self.resolve(path).lint

@@ -76,8 +76,6 @@ from encord_manifest.sources.json_source import (
     reject_constant,
 )
 
-#: Below this many bytes one process is as fast: forking and combining cost ~0.1 s.
-MIN_BYTES = 32_000_000
 #: Entries are parsed a piece of about this many characters at a time: large enough that the
 #: C parser does the work, small enough that the copy of a piece costs little memory, and
 #: that the start of each piece, kept, lets a part's findings be located from the nearest

@@ -135,9 +135,16 @@ def _load_families() -> None:
     _families_loaded = True
 
 
+_sorted: dict[str, Rule] = {}
+
+
 def all_rules() -> dict[str, Rule]:
+    """Every rule by code, in code order (a copy: callers may keep or change it)."""
     _load_families()
-    return dict(sorted(_REGISTRY.items()))
+    if len(_sorted) != len(_REGISTRY):  # sorted once, again only if a rule was registered
+        _sorted.clear()
+        _sorted.update(sorted(_REGISTRY.items()))
+    return dict(_sorted)
 
 
 def get_rule(code: str) -> Rule:

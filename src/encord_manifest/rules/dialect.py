@@ -15,12 +15,15 @@ when the schema reported one of the keys that sign the form: a valid manifest co
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from encord_manifest import typed_items
 from encord_manifest.diagnostics import Change, Finding, Fix, Pointer, Severity, format_pointer
 from encord_manifest.rules import register
 from encord_manifest.rules.source import DUPLICATE_KEY
 from encord_manifest.rules.structure import SYSTEM_FIELD, UNKNOWN_ENTRY_KEY, UNKNOWN_TOP_LEVEL_KEY
+
+if TYPE_CHECKING:
+    from encord_manifest import typed_items
 
 _URL = "https://b.s3.amazonaws.com/a.jpg"
 
@@ -76,6 +79,9 @@ def recognise(data: object, findings: list[Finding], source: Iterable[Finding]) 
     places = [f.pointer for f in findings if f.code in SIGN_CODES]
     if not places:
         return findings
+    # Loaded for a file that shows a sign only: the conversion is most of a lint's imports.
+    from encord_manifest import typed_items
+
     sign = typed_items.first_sign(data, places)
     if sign is None or not isinstance(data, dict):
         return findings
@@ -84,6 +90,8 @@ def recognise(data: object, findings: list[Finding], source: Iterable[Finding]) 
 
 
 def _finding(data: dict[str, object], sign: Pointer, repeated: list[Finding]) -> Finding:
+    from encord_manifest import typed_items
+
     conversion = typed_items.convert(data)
     renamed = next((key for key, new in conversion.renamed.items() if new), None)
     # At the first typed key: a renamed list key, else the first sign in the file's order.

@@ -9,20 +9,13 @@ from __future__ import annotations
 import gc
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from encord_manifest.diagnostics import Finding, Pointer, Span
 from encord_manifest.document import Document
 from encord_manifest.sources.encoding import decode
-from encord_manifest.sources.json_duplicates import (
-    DuplicateKey,
-    dropped_values,
-    duplicates_of,
-    outermost_places,
-    repeats_in,
-)
 from encord_manifest.sources.json_locator import (
     JsonLocator,
     Request,
@@ -31,6 +24,9 @@ from encord_manifest.sources.json_locator import (
 )
 from encord_manifest.sources.nesting import MAX_DEPTH, offset_too_deep, parser_room, too_deep
 from encord_manifest.sources.reading import SourceText, kept_text
+
+if TYPE_CHECKING:  # the finder of repeated keys is loaded by a file that repeats one
+    from encord_manifest.sources.json_duplicates import DuplicateKey
 
 
 def load_json(path: str, raw: bytes) -> Document:
@@ -98,6 +94,13 @@ def _lone_surrogate(text: str) -> Finding | None:
 def _duplicates(text: str, data: Any, objects: list[dict[str, Any]]) -> list[DuplicateKey]:
     """Every occurrence of every repeated key, found by tokenizing only the objects the parser
     saw repeat a key (located in one walk) and, for the root, its members."""
+    from encord_manifest.sources.json_duplicates import (
+        dropped_values,
+        duplicates_of,
+        outermost_places,
+        repeats_in,
+    )
+
     pointers, complete = outermost_places(data, objects)
     at_root = any(obj is data for obj in objects)
     members = (
