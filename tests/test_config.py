@@ -69,6 +69,33 @@ def test_the_nearest_file_wins_and_files_are_not_merged(tmp_path: Path) -> None:
     assert codes_of(manifest(tmp_path / "m.json")) == ["U301", "U304"]
 
 
+def test_one_resolver_over_many_directories_decides_as_a_fresh_one_per_file(
+    tmp_path: Path,
+) -> None:
+    """A run remembers each directory's configuration and each (configuration, per-file
+    ignores) pair's settings: pre-commit passes hundreds of files in one command."""
+    write(
+        tmp_path / "encord-manifest.toml",
+        'ignore = ["U309"]\n[per-file-ignores]\n"b/" = ["U304"]\n',
+    )
+    write(tmp_path / "c" / "encord-manifest.toml", 'select = ["U304"]\n')
+    paths = [
+        manifest(tmp_path / where / "m.json") for where in ("a", "b", "c", "c/d", "a/e", ".", "b/f")
+    ]
+    shared = SettingsResolver()
+    for path in paths + paths[::-1]:
+        assert codes_of(path, shared) == codes_of(path), path
+    assert [codes_of(p, shared) for p in paths] == [
+        ["U301", "U304"],
+        ["U301"],
+        ["U304"],
+        ["U304"],
+        ["U301", "U304"],
+        ["U301", "U304"],
+        ["U301"],
+    ]
+
+
 def test_encord_manifest_toml_beats_pyproject_in_the_same_directory(tmp_path: Path) -> None:
     write(tmp_path / "pyproject.toml", '[tool.encord-manifest]\nignore = ["U309"]\n')
     write(tmp_path / "encord-manifest.toml", 'ignore = ["U304"]\n')

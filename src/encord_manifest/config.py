@@ -517,6 +517,9 @@ class SettingsResolver:
     isolated: bool = False
     _explicit: ConfigFile | None = None
     _found: dict[Path, ConfigFile | None] = field(default_factory=dict)
+    #: The configuration of each directory a manifest was in (``_found``: of every directory
+    #: looked in).
+    _nearest: dict[str, ConfigFile | None] = field(default_factory=dict)
     _computed: dict[tuple[Path | None, tuple[str, ...]], LintSettings] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -528,9 +531,13 @@ class SettingsResolver:
             return None
         if self._explicit is not None:
             return self._explicit
-        start = Path.cwd() if path == "-" else Path(os.path.abspath(path)).parent
+        folder = os.getcwd() if path == "-" else os.path.dirname(os.path.abspath(path))
+        if folder in self._nearest:  # the files of one directory, as a hook passes them
+            return self._nearest[folder]
+        start = Path(folder)
         try:
-            return find_config(start, self._found)
+            found = self._nearest[folder] = find_config(start, self._found)
+            return found
         except OSError as error:
             from encord_manifest.sources.reading import InputError, display_name
 
@@ -543,14 +550,17 @@ class SettingsResolver:
     def resolve(self, path: str) -> ResolvedSettings:
         config = self.config_for(path)
         options = merge(config.options if config else Options(), self.cli)
-        relative = _relative(path, config)
-        excluded = path != "-" and any(path_matches(p, relative) for p in options.exclude)
-        file_ignores = tuple(
-            code
-            for pattern, codes in options.per_file_ignores
-            if path != "-" and path_matches(pattern, relative)
-            for code in codes
-        )
+        excluded = False
+        file_ignores: tuple[str, ...] = ()
+        if path != "-" and (options.exclude or options.per_file_ignores):
+            relative = _relative(path, config)
+            excluded = any(path_matches(p, relative) for p in options.exclude)
+            file_ignores = tuple(
+                code
+                for pattern, codes in options.per_file_ignores
+                if path_matches(pattern, relative)
+                for code in codes
+            )
         settings = self._settings(config, options, file_ignores)
         return ResolvedSettings(path, config, options, settings, excluded, file_ignores, self.cli)
 

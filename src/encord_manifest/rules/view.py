@@ -133,7 +133,12 @@ class ManifestView:
     def _url_columns(self) -> dict[str, Column]:
         columns: dict[str, Column] = {}
         for key in spec.ENTRY_KEYS:
-            if key in spec.GROUP_KEYS:
+            if not self.entries(key):  # most manifests hold one or two of the ten lists
+                field = spec.POSITIONAL_PREFIX if key in spec.GROUP_KEYS else "objectUrl"
+                columns[key] = Column(
+                    key, [], None, None, "scene" if key == spec.SCENE_KEY else field
+                )
+            elif key in spec.GROUP_KEYS:
                 columns[key] = self._positional_column(key)
             elif key == spec.SCENE_KEY:
                 columns[key] = self._scene_column()
@@ -143,7 +148,12 @@ class ManifestView:
 
     @cached_property
     def _title_columns(self) -> dict[str, Column]:
-        return {key: self._field_column(key, "title") for key in spec.ENTRY_KEYS}
+        return {
+            key: self._field_column(key, "title")
+            if self.entries(key)
+            else Column(key, [], None, None, "title")
+            for key in spec.ENTRY_KEYS
+        }
 
     def field_values(self, list_key: str, field: str) -> list[Any]:
         """The value of ``field`` in each entry of the list: None where it is absent (or the
@@ -151,6 +161,8 @@ class ManifestView:
         found = self._field_values.get((list_key, field))
         if found is None:
             entries = self.entries(list_key)
+            if not entries:  # most of the ten lists, in most manifests
+                return []
             try:
                 found = list(map(dict.get, entries, repeat(field)))
             except TypeError:  # an entry that is not an object
