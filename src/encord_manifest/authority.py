@@ -27,6 +27,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
+from encord_manifest.lazy_pattern import LazyPattern
+
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 _SCHEME = re.compile(r"(?i)(https?)://")
@@ -35,8 +37,8 @@ _SCHEME = re.compile(r"(?i)(https?)://")
 _AUTHORITY_END = re.compile(r"[/?#]")
 _LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?")
 _NUMERIC_LABEL = re.compile(r"(?i)0x[0-9a-f]*|[0-9]+")
-_CANONICAL_OCTET = re.compile(r"0|[1-9][0-9]{0,2}")
-_PORT = re.compile(r"[0-9]{1,5}")
+_CANONICAL_OCTET = LazyPattern(r"0|[1-9][0-9]{0,2}")
+_PORT = LazyPattern(r"[0-9]{1,5}")
 #: Characters left as they are in a request's path and query; the rest are percent-encoded.
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 _QUERY_SAFE = _PATH_SAFE + "?"

@@ -24,14 +24,16 @@ import threading
 from collections.abc import Iterator
 from typing import TextIO
 
+from encord_manifest.lazy_pattern import LazyPattern
+
 # --- Secrets ----------------------------------------------------------------------------------
 
 #: The ``://`` of a URL, written plainly or JSON-escaped (``:\\/\\/``); the scheme is before it.
 #: Also as a JSON pointer writes it (``https:~1~1h~1k?sig=``): a key that is a URL.
-_SEPARATOR = re.compile(r":(?://|\\/\\/|~1~1)")
+_SEPARATOR = LazyPattern(r":(?://|\\/\\/|~1~1)")
 #: (A diff's '-' or '+' may stand right before it: a scheme starts after any non-alphanumeric.)
-_SCHEME = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9+.-]{0,31}\Z")
-_GLUED_SCHEME = re.compile(r"[A-Za-z0-9+.-]{32}\Z")
+_SCHEME = LazyPattern(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9+.-]{0,31}\Z")
+_GLUED_SCHEME = LazyPattern(r"[A-Za-z0-9+.-]{32}\Z")
 #: One character as the text encodes it: a JSON escape, an XML reference, or itself. A URL's
 #: token is cut and masked only between these, so an escape is never split in two.
 _UNIT = (
@@ -54,27 +56,27 @@ _CLOSERS = {
     "other": rf"'|,|;|\||\t|{_ESCAPED_DQ}|{_ESCAPED_SQ}|{_ESCAPED_END}",
 }
 _TOKEN = {
-    kind: re.compile(f"(?:(?!{closers}){_UNIT})*" if closers else f"{_UNIT}*", re.S)
+    kind: LazyPattern(f"(?:(?!{closers}){_UNIT})*" if closers else f"{_UNIT}*", re.S)
     for kind, closers in _CLOSERS.items()
 }
 _OPENERS = (
-    ("escaped-dq", re.compile(rf"(?:{_ESCAPED_DQ})\Z")),
-    ("escaped-sq", re.compile(rf"(?:{_ESCAPED_SQ})\Z")),
-    ("angle", re.compile(r"(?:<|&lt;|\\u003[cC])\Z")),
-    ("dq", re.compile(r'"\Z')),
-    ("sq", re.compile(r"'\Z")),
+    ("escaped-dq", LazyPattern(rf"(?:{_ESCAPED_DQ})\Z")),
+    ("escaped-sq", LazyPattern(rf"(?:{_ESCAPED_SQ})\Z")),
+    ("angle", LazyPattern(r"(?:<|&lt;|\\u003[cC])\Z")),
+    ("dq", LazyPattern(r'"\Z')),
+    ("sq", LazyPattern(r"'\Z")),
 )
 #: Where masking starts inside a URL: the query or the fragment, written plainly or escaped
 #: (``\\u003f``, ``&#63;``). Whitespace neither starts it nor ends the URL: a URL with a space
 #: (U301) still shows where the space is, and what follows is masked from its '?' on. Other
 #: escapes are characters of the URL (``caf\\u00e9.jpg``), shown as they are.
-_MASK_FROM = re.compile(r"[?#]|\\u00(?:3[fF]|23)|&#(?:63|35|[xX](?:3[fF]|23));")
+_MASK_FROM = LazyPattern(r"[?#]|\\u00(?:3[fF]|23)|&#(?:63|35|[xX](?:3[fF]|23));")
 #: The end of the authority (where user information could be), and the '@' that ends that.
-_AUTHORITY_END = re.compile(
+_AUTHORITY_END = LazyPattern(
     r"[/?#]|~1|\\/|\\u00(?:2[fF]|3[fF]|23)|&#(?:47|63|35|[xX](?:2[fF]|3[fF]|23));"
 )
-_AT = re.compile(r"@|\\u0040|&#(?:64|[xX]40);")
-_SPACE = re.compile(r"\s")
+_AT = LazyPattern(r"@|\\u0040|&#(?:64|[xX]40);")
+_SPACE = LazyPattern(r"\s")
 
 #: Query parameters (and header fields) whose value is a credential, wherever they appear.
 _CREDENTIAL_NAMES = (
@@ -85,9 +87,9 @@ _CREDENTIAL_NAMES = (
 )
 #: Where a credential's value could start: after '=' (plain, percent- or JSON-escaped), or
 #: after "Bearer "; the name before it is then looked at.
-_ASSIGN = re.compile(r"=|%3[dD]|\\u003[dD]|(?<![A-Za-z])[Bb]earer +")
-_NAME_BEFORE = re.compile(rf"(?i)(?<![A-Za-z_])(?:{_CREDENTIAL_NAMES})\Z")
-_VALUE = re.compile(r"[^\s&\"'<>,;|\\#]+")
+_ASSIGN = LazyPattern(r"=|%3[dD]|\\u003[dD]|(?<![A-Za-z])[Bb]earer +")
+_NAME_BEFORE = LazyPattern(rf"(?i)(?<![A-Za-z_])(?:{_CREDENTIAL_NAMES})\Z")
+_VALUE = LazyPattern(r"[^\s&\"'<>,;|\\#]+")
 
 
 def redact_text(text: str) -> str:
@@ -102,13 +104,13 @@ def redact_text(text: str) -> str:
 
 #: A link into this project's own documentation (rule help, schema descriptions): its fragment
 #: is a heading's slug, shown; anything after the slug is masked as in any other URL.
-_OWN_DOCS = re.compile(
+_OWN_DOCS = LazyPattern(
     r"https://github\.com/encord-manifest/encord-manifest/blob/main/docs/[a-z0-9-]+\.md"
     r"#[a-z0-9-]{1,80}(?![a-z0-9-])"
 )
 _CLOSING = ")]}>.,;:'\"`"
 #: A fragment that is a line number (``#L13``, GitHub's link to a line): digits hold no secret.
-_LINE_FRAGMENT = re.compile(r"L[0-9]{1,9}(?![A-Za-z0-9_-])")
+_LINE_FRAGMENT = LazyPattern(r"L[0-9]{1,9}(?![A-Za-z0-9_-])")
 
 
 def _mask_urls(text: str) -> str:
@@ -216,8 +218,8 @@ def shown_path(path: str) -> str:
 shown_line = shown_path
 
 
-_LINE_END = re.compile(r"(\r?\n)")
-_LINE_COMMAND = re.compile(r"^(\s*):(?=:)")
+_LINE_END = LazyPattern(r"(\r?\n)")
+_LINE_COMMAND = LazyPattern(r"^(\s*):(?=:)")
 
 
 def escape_lines(text: str) -> str:

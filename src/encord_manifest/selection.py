@@ -16,6 +16,7 @@ from typing import Any
 
 from encord_manifest import spec
 from encord_manifest.document import Document
+from encord_manifest.lazy_pattern import LazyPattern
 from encord_manifest.suggest import suggest_key
 
 #: The hooks' ``files``: under a manifest(s)/ directory, or named like a manifest or after
@@ -34,9 +35,9 @@ EXCLUDE = (
 
 #: How many items of a list are looked at for an entry: an entry list shows one at once.
 _SAMPLE = 100
-_ENTRY_KEY = re.compile(r"objecturl(\d+)?")
-_QUOTED_KEY = re.compile(r'"([^"\\\r\n]{1,64})"\s*:')
-_CSV_URL_HEADER = re.compile(r"object[\s_\-]*url", re.IGNORECASE)
+_ENTRY_KEY = LazyPattern(r"objecturl(\d+)?")
+_QUOTED_KEY = LazyPattern(r'"([^"\\\r\n]{1,64})"\s*:')
+_CSV_URL_HEADER = LazyPattern(r"object[\s_\-]*url", re.IGNORECASE)
 _CSV_HEADER_NAMES = tuple(spec.CSV_HEADER_NAMES.values())
 #: Text of a JSON file that does not parse, searched for a key: a bound, so that a huge
 #: broken file costs no more than a parse would.

@@ -6,7 +6,9 @@ import difflib
 import re
 from collections.abc import Iterable
 
-_POSITIONAL_NEAR_MISS = re.compile(r"objecturl(\d+)")
+from encord_manifest.lazy_pattern import LazyPattern
+
+_POSITIONAL_NEAR_MISS = LazyPattern(r"objecturl(\d+)")
 
 
 def _fold(key: str) -> str:

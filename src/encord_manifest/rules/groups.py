@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from itertools import accumulate
@@ -10,12 +9,13 @@ from typing import Any
 
 from encord_manifest import spec
 from encord_manifest.diagnostics import Change, Finding, Fix, Severity
+from encord_manifest.lazy_pattern import LazyPattern
 from encord_manifest.rules import family_check, register
 from encord_manifest.rules.urls import extension_of
 from encord_manifest.rules.view import GroupTable, ManifestView
 from encord_manifest.settings import LintSettings
 
-_TIF = re.compile(r"\.tif")
+_TIF = LazyPattern(r"\.tif")
 
 _U = "https://b.s3.amazonaws.com"
 

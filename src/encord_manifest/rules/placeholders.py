@@ -40,6 +40,7 @@ from typing import Literal, NamedTuple
 
 from encord_manifest.authority import authority_problem
 from encord_manifest.diagnostics import Finding, Severity
+from encord_manifest.lazy_pattern import LazyPattern
 from encord_manifest.rules import register
 from encord_manifest.rules.view import Column
 
@@ -114,7 +115,7 @@ _WORD_SEPARATOR = re.compile(r"[-_]")
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_-]+")
 #: A shell or pipeline variable: `$BUCKET` (capitals, so `$folder$` markers are not one) or
 #: `$(bucket)`; `${BUCKET}` is U302's.
-_VARIABLE = re.compile(r"\$(?:[A-Z][A-Z0-9_]*(?![a-z])|\([A-Za-z_][A-Za-z0-9_.-]*\))")
+_VARIABLE = LazyPattern(r"\$(?:[A-Z][A-Z0-9_]*(?![a-z])|\([A-Za-z_][A-Za-z0-9_.-]*\))")
 _IPV4 = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
 
 
@@ -282,8 +283,8 @@ KEPT = bytes(range(ord("A"), ord("Z") + 1)) + b"$"
 _NOT_KEPT = bytes(c for c in range(256) if c not in KEPT + b"\n")
 #: Distinct origins followed one pass each before all hosts are read from the text at once.
 _MAX_HOST_PASSES = 16
-_HOST_OF_LINE = re.compile(r"(?im)^https?://(?:[^/?#\n@]*@)?(\[[^\]\n]*\]|[^/?#\n:]*)")
-_CAPITALS = re.compile(
+_HOST_OF_LINE = LazyPattern(r"(?im)^https?://(?:[^/?#\n@]*@)?(\[[^\]\n]*\]|[^/?#\n:]*)")
+_CAPITALS = LazyPattern(
     rb"(?:" + b"|".join(w.upper().encode() for w in sorted(_STRONG | _WEAK)) + rb")|\$"
 )
 
@@ -336,7 +337,7 @@ def _host_suspects(urls: list[str], joined: str, hosts: set[str] | None) -> set[
 
 #: The start of a line up to the end of its authority ("https://host:port"), or of its first
 #: path segment where it has none.
-_ORIGIN = re.compile(r"[^/?#\n]*(?://[^/?#\n]*)?")
+_ORIGIN = LazyPattern(r"[^/?#\n]*(?://[^/?#\n]*)?")
 
 
 def _hosts(urls: list[str], joined: str) -> set[str]:

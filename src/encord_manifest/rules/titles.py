@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from encord_manifest import spec
 from encord_manifest.diagnostics import Finding, Severity
+from encord_manifest.lazy_pattern import LazyPattern
 from encord_manifest.rules import family_check, register
 from encord_manifest.rules.view import Column, ManifestView
 from encord_manifest.settings import LintSettings
@@ -54,7 +54,7 @@ TITLE_WITHOUT_EXTENSION = register(
     passing=f'{{"videos": [{{"objectUrl": "{_B}/clip.mp4", "title": "clip.mp4"}}]}}',
 )
 
-_HAS_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+_HAS_EXTENSION = LazyPattern(r"\.[A-Za-z0-9]{1,5}$")
 
 
 @family_check("entries")

@@ -25,6 +25,7 @@ from urllib.parse import quote, unquote
 from encord_manifest import spec
 from encord_manifest.authority import authority_problem
 from encord_manifest.diagnostics import Change, Finding, Fix, Pointer, Severity
+from encord_manifest.lazy_pattern import LazyPattern
 from encord_manifest.rules import family_check, register, replace_value_fix
 from encord_manifest.rules.placeholders import (
     KEPT,
@@ -210,10 +211,10 @@ URL_AMBIGUOUS_HOST = register(
 WHITESPACE_CLASS = "\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 #: Characters that cannot appear in a URL, whitespace aside.
 FORBIDDEN_CLASS = '<>"{}|\\\\^`\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f'
-_WHITESPACE = re.compile(f"[{WHITESPACE_CLASS}]")
-_FORBIDDEN = re.compile(f"[{FORBIDDEN_CLASS}]")
-_BAD_PERCENT = re.compile("%(?![0-9A-Fa-f]{2})")
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_WHITESPACE = LazyPattern(f"[{WHITESPACE_CLASS}]")
+_FORBIDDEN = LazyPattern(f"[{FORBIDDEN_CLASS}]")
+_BAD_PERCENT = LazyPattern("%(?![0-9A-Fa-f]{2})")
+_SCHEME = LazyPattern(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _HTTPS = "https://"
 #: What copy-paste leaves around a URL; reported by U301/U302, ignored by the other checks.
 _DEBRIS = "<> \t\r\n\"'"
@@ -276,7 +277,7 @@ def _forbidden_message(url: str, match: re.Match[str]) -> str:
 
 
 #: A `%NAME%` placeholder (Windows and many templates), which leaves a '%' that is no escape.
-_PERCENT_TOKEN = re.compile(r"%[A-Za-z_][A-Za-z0-9_]*%")
+_PERCENT_TOKEN = LazyPattern(r"%[A-Za-z_][A-Za-z0-9_]*%")
 
 
 def _percent_message(url: str, position: int) -> str:
@@ -451,7 +452,7 @@ def _indexes(joined: str | bytes, offsets: Iterable[int]) -> Iterator[int]:
         yield index
 
 
-_NOT_NEWLINE = re.compile(rb"[^\n]")
+_NOT_NEWLINE = LazyPattern(rb"[^\n]")
 
 
 #: Whitespace and forbidden characters, except the newline that joins a column.
@@ -468,7 +469,7 @@ _UNKEPT_ASCII = bytes(c for c in _UNSUSPECT_ASCII if c not in KEPT)
 #: A URL (after the first) that does not start with https:// and a host. One pattern with a
 #: literal prefix, one attempt per URL: it replaces a count of "https://" and five substring
 #: searches for host-less URLs (those cost 1.4 s on 3.5M URLs, this 0.2 s).
-_NOT_HTTPS_WITH_HOST = re.compile(r"\n(?!https://[^/?#:\n@])")
+_NOT_HTTPS_WITH_HOST = LazyPattern(r"\n(?!https://[^/?#:\n@])")
 
 
 #: A start that proves a URL has the https scheme, a host (no user info) and a path.
@@ -478,7 +479,7 @@ _HOSTED_PREFIX = re.compile(r"https://[^/?#:@\s][^/?#@\s]*/")
 #: A URL (after the first) whose host is not plainly a DNS name with at most a 4-digit port:
 #: those get the exact host analysis (``authority_problem``). A superset by construction: its
 #: labels are the exact grammar's, and a last label starting with a letter is never numeric.
-_UNPLAIN_HOST = re.compile(
+_UNPLAIN_HOST = LazyPattern(
     r"\n(?!https://(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?\.)*"
     r"[A-Za-z_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?\.?(?::[1-9][0-9]{0,3})?(?:[/?#\n]|\Z))"
 )
@@ -643,7 +644,7 @@ PROVIDER_NAMES = {
     Provider.GCP: "a Google Cloud Storage host (storage.googleapis.com)",
     Provider.AZURE: "an Azure Blob Storage host (ACCOUNT.blob.core.windows.net)",
 }
-_HOST = re.compile(r"^https?://(?:[^/?#\n@]*@)?([^/?#\n:]*)", re.IGNORECASE | re.MULTILINE)
+_HOST = LazyPattern(r"^https?://(?:[^/?#\n@]*@)?([^/?#\n:]*)", re.IGNORECASE | re.MULTILINE)
 
 
 def _provider_findings(column: Column, provider: Provider) -> Iterator[Finding]:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import gc
 import json
-import re
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from encord_manifest.diagnostics import Finding, Pointer, Span
 from encord_manifest.document import Document
+from encord_manifest.lazy_pattern import LazyPattern
 from encord_manifest.sources.encoding import decode
 from encord_manifest.sources.json_locator import (
     JsonLocator,
@@ -63,7 +63,7 @@ def load_json_text(
 #: A \\uD800-\\uDFFF escape that is not half of a pair (and not itself escaped: an even
 #: run of backslashes before it). Python's parser accepts it; UTF-8 cannot hold it, so no
 #: output, Encord's included, can carry the string.
-_LONE_SURROGATE = re.compile(
+_LONE_SURROGATE = LazyPattern(
     r"(?<!\\)(?:\\\\)*(\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
     r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2})"
 )

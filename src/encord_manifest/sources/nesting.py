@@ -9,11 +9,12 @@ tree is measured here, against one number.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+from encord_manifest.lazy_pattern import LazyPattern
 
 #: Levels of nesting a manifest may have (the root object is level 1); orjson's limit too.
 MAX_DEPTH = 1024
@@ -62,7 +63,7 @@ def too_deep(data: Any, limit: int = MAX_DEPTH) -> bool:
 
 
 #: A string token (skipped whole: brackets in it are text) or a bracket.
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_TOKEN = LazyPattern(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
 def offset_too_deep(text: str, limit: int = MAX_DEPTH) -> int:

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from encord_manifest.lazy_pattern import LazyPattern
 from encord_manifest.settings import DEFAULT_MAX_INPUT_BYTES
 
 #: Above this size a regular file's text is not kept while the rules run (see above).
@@ -228,7 +229,7 @@ _UNITS = {
     "gb": 1000**3,
     "gib": 1024**3,
 }
-_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", re.IGNORECASE)
+_SIZE = LazyPattern(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", re.IGNORECASE)
 
 
 def parse_size(value: object) -> int | None:
