@@ -8,6 +8,7 @@ times by a third between runs; ratios within one run hold):
   python            python -c pass                                  (the interpreter)
   floor             orjson + jsonschema-rs in one process: compile the schema, validate each
                     file (what any linter of this schema must at least do)
+  floor + typer     the floor, importing Typer first (the command-line library is fixed)
   encord-manifest   encord-manifest lint FILES  (every rule)
 on one file of 1,000 image entries, and on 200 files of 5 entries in one command (as
 pre-commit passes them). Printed: median, spread (min-max) and the ratio of medians to the
@@ -53,6 +54,9 @@ def _case(name: str, files: list[Path], rounds: int) -> None:
     commands = {
         "python": [python, "-c", "pass"],
         "floor": [python, "-c", FLOOR, str(SCHEMA), *names],
+        # The floor and the CLI library the design card names, imported: what any lint by
+        # this project's means must at least pay.
+        "floor + typer": [python, "-c", "import typer\n" + FLOOR, str(SCHEMA), *names],
         "encord-manifest": [python, "-m", "encord_manifest", "lint", *names],
     }
     times: dict[str, list[float]] = {peer: [] for peer in commands}

@@ -279,3 +279,28 @@ def test_a_suspect_character_among_urls_of_one_host_is_found_at_its_url(at: int)
     assert found == sorted(
         [(f"/images/{at}/objectUrl", "U301"), (f"/images/{(at + 7) % 1000}/objectUrl", "U302")]
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from("abcdefghij"), max_size=25), max_size=4),
+    st.sampled_from([1, 2, 3, 7, urls.REPEAT_CHUNK]),
+)
+def test_repeated_urls_are_those_a_counter_finds_more_than_once(
+    lists: list[list[str]], chunk: int
+) -> None:
+    """Chunks that repeat nothing join the set whole; a repeat inside a chunk, across two
+    chunks or across two lists is found whatever the chunk size."""
+    from collections import Counter
+
+    from encord_manifest.rules.view import Column
+
+    columns = [Column("images", values, None, None, "objectUrl") for values in lists]
+    counted = Counter(url for values in lists for url in values)
+    original = urls.REPEAT_CHUNK
+    urls.REPEAT_CHUNK = chunk
+    try:
+        found = urls.repeated_urls(columns)
+    finally:
+        urls.REPEAT_CHUNK = original
+    assert found == {url for url, times in counted.items() if times > 1}
