@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator
-from itertools import compress, count
+from itertools import chain, compress, count, repeat
 from typing import Any
 
 from encord_manifest import spec
@@ -134,9 +135,24 @@ _JSON_TYPE = {
 @family_check("entries")
 def check(view: ManifestView, settings: LintSettings) -> Iterator[Finding]:
     for list_key, metadata_key in spec.METADATA_KEY.items():
+        if spec.CAMEL_TO_DOCUMENTED.keys().isdisjoint(
+            _keys(_objects(view, list_key, metadata_key))
+        ):
+            continue  # no camelCase spelling anywhere in the list: no entry is looked at
         for index, metadata in _present(view, list_key, metadata_key):
             yield from _camel_case(metadata, (list_key, index, metadata_key))
     yield from _client_metadata_types(view)
+
+
+def _objects(view: ManifestView, list_key: str, field: str) -> list[dict[str, Any]]:
+    """The objects under ``field`` in the list's entries, picked out in C (no Python step per
+    entry: a 1M-entry manifest has 300k clientMetadata objects)."""
+    values = view.field_values(list_key, field)
+    return list(compress(values, map(operator.is_, map(type, values), repeat(dict))))
+
+
+def _keys(objects: list[dict[str, Any]]) -> Iterator[str]:
+    return chain.from_iterable(map(dict.keys, objects))
 
 
 def _present(view: ManifestView, list_key: str, field: str) -> list[tuple[int, dict[str, Any]]]:
@@ -171,8 +187,11 @@ def client_metadata_kinds(view: ManifestView) -> dict[str, set[str]]:
         return cached  # type: ignore[no-any-return]
     pairs: set[tuple[str, type]] = set()
     for list_key in spec.ENTRY_KEYS:
-        for _, metadata in _present(view, list_key, "clientMetadata"):
-            pairs.update(zip(metadata, map(type, metadata.values()), strict=True))
+        objects = _objects(view, list_key, "clientMetadata")
+        # Every (key, type of its value) pair, in C: an object's keys and values come in the
+        # same order.
+        values = chain.from_iterable(map(dict.values, objects))
+        pairs.update(zip(_keys(objects), map(type, values), strict=True))
     kinds: dict[str, set[str]] = {}
     for name, python_type in pairs:
         if python_type in _JSON_TYPE:
