@@ -3,12 +3,17 @@
     pip install -e '.[test,bench]'
     python benchmarks/run.py                 # 10k, 100k and 1M entries (generates ~1 GB once)
     python benchmarks/run.py --sizes 10000   # quicker
+    python benchmarks/run.py --sizes 1000,10000 --skip-ajv   # without npm
     python benchmarks/run.py --sizes 0 --csv-rows 1000000   # only the CSV conversion
     python benchmarks/run.py --sizes 0 --csv-rows 0 --broken 1000000   # only broken files
 
 Peers, each a fresh process on the same file:
   floor             python -c 'import json,sys; json.load(open(sys.argv[1]))'  (the parse floor)
   encord-manifest   encord-manifest lint FILE  (every offline rule)
+  ajv-cli           ajv validate --spec=draft2020 --strict=false --all-errors
+                        -s schemas/manifest.schema.json -d FILE
+                    (schema only; from the npm registry: benchmarks/peers/package-lock.json,
+                    installed there by `npm ci` on the first run; skipped without npm)
   check-jsonschema  check-jsonschema --schemafile schemas/manifest.schema.json FILE
 
 CSV conversion (`encord-manifest convert FILE.csv -o FILE.json`, which lints first) on a CSV of
@@ -42,6 +47,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data"
 SCHEMA = ROOT / "schemas" / "manifest.schema.json"
+PEERS = ROOT / "benchmarks" / "peers"
+#: ajv as a linter of this schema: the 2020-12 dialect the schema declares; strict mode off,
+#: since it refuses the editor keywords (markdownDescription) and the formats it does not know
+#: (mcap, pcd), which 2020-12 makes annotations anyway, as jsonschema reads them; every error,
+#: as the lint reports every finding. Its exit code on a file with errors is 1, like ours.
+AJV_ARGUMENTS = ["validate", "--spec=draft2020", "--strict=false", "--all-errors"]
 
 
 @dataclass
@@ -121,6 +132,29 @@ def measure_together(commands: list[list[str]], repeat: int) -> list[Measure]:
     ]
 
 
+def ajv_command() -> list[str] | None:
+    """``ajv validate`` with this schema, FILE to be appended; installed from the lock file
+    on first use. None (said on stderr) where npm is missing or the install fails."""
+    ajv = PEERS / "node_modules" / ".bin" / "ajv"
+    if not ajv.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            print("ajv-cli: not run (npm not found)", file=sys.stderr)
+            return None
+        try:
+            subprocess.run(
+                [npm, "ci", "--no-audit", "--no-fund"],
+                cwd=PEERS,
+                check=True,
+                timeout=600,
+                stdout=subprocess.DEVNULL,
+            )
+        except (OSError, subprocess.SubprocessError) as error:
+            print(f"ajv-cli: not run (npm ci failed: {error})", file=sys.stderr)
+            return None
+    return [str(ajv), *AJV_ARGUMENTS, "-s", str(SCHEMA), "-d"]
+
+
 def manifest(entries: int, findings: int) -> Path:
     suffix = f"-findings{findings}" if findings else ""
     path = DATA / f"manifest-{entries}{suffix}.json"
@@ -154,30 +188,48 @@ BROKEN_CASES: list[tuple[str, Any]] = [
 ]
 
 
-def measure_broken(lint: str, entries: int, repeat: int) -> None:
+def measure_broken(lint: str, entries: int, repeat: int, ajv: list[str] | None) -> None:
     """The lint of the same manifest clean, with findings and with a repeated key, each
-    against the parse floor of the clean file, all measured in the same rounds."""
+    against the parse floor of the clean file and ajv on the same file, all measured in the
+    same rounds."""
     python = sys.executable
     floor_command = [python, "-c", "import json,sys; json.load(open(sys.argv[1]))"]
     paths = [(name, make(entries)) for name, make in BROKEN_CASES]
     commands = [floor_command + [str(paths[0][1])]] + [[lint, "lint", str(p)] for _, p in paths]
-    floor, *cases = measure_together(commands, repeat)
+    if ajv is not None:
+        commands += [ajv + [str(p)] for _, p in paths]
+    floor, *measured = measure_together(commands, repeat)
+    cases = measured[: len(paths)]
+    peers: list[Measure | None] = [*measured[len(paths) :]] or [None] * len(paths)
     print(
         f"\n{entries:,} entries, {repeat} rounds; median (fastest-slowest) wall time, peak memory of all processes\n"
     )
-    print("| file | lint | vs floor | vs clean lint | peak memory | vs floor's |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print(
+        "| file | lint | vs floor | vs clean lint | peak memory | vs floor's "
+        "| ajv-cli | lint vs ajv-cli |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     print(
         f"| json.load floor | {floor.seconds:.2f} s ({floor.low:.2f}-{floor.high:.2f}) | 1.00x | - "
-        f"| {floor.peak_mib:,.0f} MiB | 1.00x |"
+        f"| {floor.peak_mib:,.0f} MiB | 1.00x | | |"
     )
     clean = cases[0]
-    for (name, _), case in zip(paths, cases, strict=True):
+    for (name, _), case, peer in zip(paths, cases, peers, strict=True):
         print(
             f"| {name} | {case.seconds:.2f} s ({case.low:.2f}-{case.high:.2f}) "
             f"| {case.seconds / floor.seconds:.2f}x | {case.seconds / clean.seconds:.2f}x "
-            f"| {case.peak_mib:,.0f} MiB | {case.peak_mib / floor.peak_mib:.2f}x |"
+            f"| {case.peak_mib:,.0f} MiB | {case.peak_mib / floor.peak_mib:.2f}x "
+            f"| {_peer_text(peer)} | {_ratio(case, peer)} |"
         )
+
+
+def _peer_text(peer: Measure | None) -> str:
+    return f"{peer.seconds:.2f} s ({peer.low:.2f}-{peer.high:.2f})" if peer else "not run"
+
+
+def _ratio(ours: Measure, peer: Measure | None) -> str:
+    """Our time over the peer's: below 1.00x, the lint is the faster."""
+    return f"{ours.seconds / peer.seconds:.2f}x" if peer else "-"
 
 
 def position_share(path: Path) -> tuple[float, float, int]:
@@ -291,22 +343,40 @@ def print_convert_table(figures: list[ConvertFigures]) -> None:
         )
 
 
-def print_lint_table(
-    rows: list[tuple[int, int, Measure, Measure, Measure | None, float, float, int]],
-) -> None:
+@dataclass
+class LintRow:
+    """One size of the main table: the clean file against its floor and the peers."""
+
+    size: int
+    size_bytes: int
+    floor: Measure
+    ours: Measure
+    ajv: Measure | None
+    check_jsonschema: Measure | None
+    #: In-process seconds of the lint of the file with findings, of which positions.
+    total: float
+    located: float
+    found: int
+
+
+def print_lint_table(rows: list[LintRow]) -> None:
     print(
         "| entries | file | parse floor | encord-manifest lint | vs floor | peak memory vs floor (all processes) "
-        "| check-jsonschema | encord-manifest speed-up | positions share (findings, one process) |"
+        "| ajv-cli | lint vs ajv-cli | check-jsonschema | encord-manifest speed-up "
+        "| positions share (findings, one process) |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for size, size_bytes, floor, ours, theirs, total, located, found in rows:
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for row in rows:
+        floor, ours, theirs = row.floor, row.ours, row.check_jsonschema
         peer_text = f"{theirs.seconds:.2f} s" if theirs else "not run"
         speedup = f"{theirs.seconds / ours.seconds:.1f}x" if theirs else "-"
         print(
-            f"| {size:,} | {size_bytes / 1e6:,.1f} MB | {floor.seconds:.2f} s, {floor.peak_mib:,.0f} MiB "
+            f"| {row.size:,} | {row.size_bytes / 1e6:,.1f} MB "
+            f"| {floor.seconds:.2f} s, {floor.peak_mib:,.0f} MiB "
             f"| {ours.seconds:.2f} s, {ours.peak_mib:,.0f} MiB | {ours.seconds / floor.seconds:.2f}x "
-            f"| {ours.peak_mib / floor.peak_mib:.2f}x | {peer_text} | {speedup} "
-            f"| {located / total:.0%} of {total:.2f} s ({found} findings) |"
+            f"| {ours.peak_mib / floor.peak_mib:.2f}x | {_peer_text(row.ajv)} | {_ratio(ours, row.ajv)} "
+            f"| {peer_text} | {speedup} "
+            f"| {row.located / row.total:.0%} of {row.total:.2f} s ({row.found} findings) |"
         )
 
 
@@ -322,6 +392,7 @@ def main() -> None:
         "--findings", type=int, default=40, help="mistakes injected into the positions file"
     )
     parser.add_argument("--skip-check-jsonschema", action="store_true")
+    parser.add_argument("--skip-ajv", action="store_true", help="leave ajv-cli out")
     parser.add_argument("--csv-rows", default="1000000", help="CSV sizes to convert ('0' for none)")
     parser.add_argument(
         "--broken",
@@ -333,23 +404,39 @@ def main() -> None:
     python = sys.executable
     lint = shutil.which("encord-manifest", path=str(Path(python).parent)) or "encord-manifest"
     peer = shutil.which("check-jsonschema", path=str(Path(python).parent))
-    rows: list[tuple[int, int, Measure, Measure, Measure | None, float, float, int]] = []
+    ajv = None if args.skip_ajv else ajv_command()
+    rows: list[LintRow] = []
     for size in (int(s) for s in args.sizes.split(",") if int(s)):
         path = manifest(size, 0)
         repeat = args.repeat or (5 if size < 1_000_000 else 3)
         floor_command = [python, "-c", "import json,sys; json.load(open(sys.argv[1]))", str(path)]
-        floor, ours = measure_together([floor_command, [lint, "lint", str(path)]], repeat)
+        commands = [floor_command, [lint, "lint", str(path)]]
+        if ajv is not None:
+            commands.append(ajv + [str(path)])
+        floor, ours, *peers = measure_together(commands, repeat)
         theirs = None
         if peer and not args.skip_check_jsonschema:
             (theirs,) = measure_together([[peer, "--schemafile", str(SCHEMA), str(path)]], 1)
         total, located, found = position_share(manifest(size, args.findings))
-        rows.append((size, path.stat().st_size, floor, ours, theirs, total, located, found))
+        rows.append(
+            LintRow(
+                size,
+                path.stat().st_size,
+                floor,
+                ours,
+                peers[0] if peers else None,
+                theirs,
+                total,
+                located,
+                found,
+            )
+        )
         print(f"measured {size:,} entries", file=sys.stderr)
 
     if rows:
         print_lint_table(rows)
     for entries in (int(n) for n in args.broken.split(",") if int(n)):
-        measure_broken(lint, entries, args.repeat or (5 if entries < 1_000_000 else 3))
+        measure_broken(lint, entries, args.repeat or (5 if entries < 1_000_000 else 3), ajv)
     conversions = [
         measure_convert(lint, count, args.repeat or 3)
         for count in (int(r) for r in args.csv_rows.split(",") if int(r))
