@@ -1,5 +1,8 @@
-"""F005's depth check (``nesting.too_deep``): a level at a time, the same answer as a walk of
-every container, at every limit."""
+"""F005's depth check (``nesting.too_deep``): the same answer as a plain walk of every
+container, at every limit.
+
+(A level-at-a-time version in C passes was 2.3x faster on a tree orjson built, and 1.4x slower
+on the standard library's, which the lint parses with: measured on a 1M-entry manifest.)"""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from encord_manifest.sources import nesting
 from encord_manifest.sources.nesting import MAX_DEPTH, too_deep
 
 
@@ -37,14 +39,9 @@ _JSON = st.recursive(
 
 
 @settings(max_examples=400, deadline=None)
-@given(_JSON, st.integers(min_value=1, max_value=6), st.sampled_from([1, 2, 16_384]))
-def test_too_deep_answers_as_a_walk_of_every_container(data: Any, limit: int, chunk: int) -> None:
-    original = nesting._CHUNK
-    nesting._CHUNK = chunk  # levels spread over many chunks, or one
-    try:
-        assert too_deep(data, limit) == _walked_too_deep(data, limit)
-    finally:
-        nesting._CHUNK = original
+@given(_JSON, st.integers(min_value=1, max_value=6))
+def test_too_deep_answers_as_a_walk_of_every_container(data: Any, limit: int) -> None:
+    assert too_deep(data, limit) == _walked_too_deep(data, limit)
 
 
 def _nested(levels: int, inner: Any = None) -> Any:

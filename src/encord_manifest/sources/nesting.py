@@ -9,11 +9,9 @@ tree is measured here, against one number.
 
 from __future__ import annotations
 
-import operator
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import chain, compress, repeat
 from typing import Any
 
 from encord_manifest.lazy_pattern import LazyPattern
@@ -45,45 +43,23 @@ def parser_room() -> Iterator[None]:
 def too_deep(data: Any, limit: int = MAX_DEPTH) -> bool:
     """Whether a container is nested deeper than ``limit`` levels (the root is level 1).
 
-    A level at a time, each in a few passes in C: the values of a chunk of the level's
-    objects and arrays are chained, and those that are containers picked out by type. No
-    Python step per value, no deep stack (a manifest is a few levels deep; a hostile file
-    1,025 levels of one container each), and no list of a whole level's values (a chunk's
-    at a time: a 1M-entry manifest has 5M at its second level). Measured on a 1M-entry
-    manifest: 2.9 s for a Python walk of its containers' values, 1.3 s so.
+    Iterative, so that measuring a deep tree needs no deep stack; it looks at containers
+    only (measured: 0.3 s for 200,000 entries, against 1.1 s to parse them).
     """
-    objects, arrays = _containers([data])
-    depth = 1
-    while objects or arrays:
-        if depth > limit:
-            return True
-        next_objects: list[dict[str, Any]] = []
-        next_arrays: list[list[Any]] = []
-        for start in range(0, max(len(objects), len(arrays)), _CHUNK):
-            values = list(
-                chain(
-                    chain.from_iterable(map(dict.values, objects[start : start + _CHUNK])),
-                    chain.from_iterable(arrays[start : start + _CHUNK]),
-                )
-            )
-            found_objects, found_arrays = _containers(values)
-            next_objects += found_objects
-            next_arrays += found_arrays
-        objects, arrays = next_objects, next_arrays
-        depth += 1
+    if type(data) is not dict and type(data) is not list:
+        return False
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        value, depth = pop()
+        for child in value.values() if type(value) is dict else value:
+            kind = type(child)
+            if kind is dict or kind is list:
+                if depth >= limit:
+                    return True
+                if child:
+                    push((child, depth + 1))
     return False
-
-
-#: Containers whose values are looked at together by ``too_deep``.
-_CHUNK = 16_384
-
-
-def _containers(values: list[Any]) -> tuple[list[dict[str, Any]], list[list[Any]]]:
-    """The objects and the arrays among ``values``."""
-    types = list(map(type, values))
-    objects = list(compress(values, map(operator.is_, types, repeat(dict))))
-    arrays = list(compress(values, map(operator.is_, types, repeat(list))))
-    return objects, arrays
 
 
 #: A string token (skipped whole: brackets in it are text) or a bracket.
