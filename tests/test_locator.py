@@ -140,3 +140,101 @@ def test_checkpoints_start_the_walk_at_the_nearest_entry() -> None:
     except (AssertionError, IndexError):
         blind = None
     assert blind != plain
+
+
+# --- entry starts from the separators between objects (``_EntryStarts``) ---
+
+#: Strings and objects that hold what stands between two entries, "}, {", to be mistaken.
+_decoys = st.sampled_from(['x"}, {"y', "}, {", "},{", '}\n,\n{"objectUrl": "', "plain"])
+_entry_values = st.recursive(
+    st.one_of(scalars, _decoys),
+    lambda children: st.one_of(
+        st.lists(children, max_size=3),
+        st.lists(st.dictionaries(st.sampled_from(["a", "b"]), children, max_size=2), max_size=3),
+        st.dictionaries(st.sampled_from(["p", "q"]), children, max_size=2),
+    ),
+    max_leaves=6,
+)
+_entries = st.dictionaries(
+    st.sampled_from(["objectUrl", "title", "clientMetadata", "x"]),
+    st.one_of(_decoys, _entry_values),
+    max_size=4,
+)
+#: Mostly objects; now and then a list or a scalar among them (then a piece walks as before).
+_entry_lists = st.lists(
+    st.one_of(_entries, _entries, _entries, _entries, st.lists(scalars, max_size=2), scalars),
+    min_size=4,
+    max_size=40,
+).filter(lambda items: isinstance(items[0], dict))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_entry_lists, st.sampled_from([None, 2]), st.integers(1, 150), st.data())
+def test_entry_starts_from_separators_are_where_the_walk_finds_them(
+    items: list[Any], indent: int | None, piece: int, data: st.DataObject
+) -> None:
+    """A part that begins inside the entry list, parsed in pieces as a child parses it: places
+    found from its checkpoints are the places the plain walk finds, decoys or not."""
+    from encord_manifest import shards
+
+    text = json.dumps({"images": items}, indent=indent)
+    entries = text[text.index("[") + 1 :]
+    entries = entries[len(entries) - len(entries.lstrip()) :]
+    parsed = shards.parse_second(entries, shards.Cut("images", 0, 0), piece)
+    assert parsed.data["images"] == items
+    places = _places(items, ("images",))[1:]
+    whole_entries = [(pointer, value) for pointer, value in places if len(pointer) == 2]
+    chosen = data.draw(st.lists(st.sampled_from(places), max_size=4))
+    chosen += data.draw(st.lists(st.sampled_from(whole_entries), min_size=1, max_size=8))
+    requests = {(pointer, "value") for pointer, _ in chosen}
+    requests |= {(p, "key") for p, _ in chosen if len(p) > 2 and isinstance(p[-1], str)}
+    where = kept_places(parsed.members)
+    walked = offsets_in_part(entries, parsed.data, requests, where)
+    assert offsets_in_part(entries, parsed.data, requests, where, parsed.checkpoints) == walked
+    values = dict(places)
+    for (pointer, target), (start, end) in walked.items():
+        expected = values[pointer] if target == "value" else pointer[-1]
+        assert json.loads(entries[start:end]) == expected
+
+
+def test_entries_in_a_piece_are_found_without_walking_the_entries_before_them(
+    monkeypatch: Any,
+) -> None:
+    """A place in any piece but a list's last is reached from the separators the search
+    found: no entry before it is skipped bracket by bracket."""
+    from encord_manifest import shards
+    from encord_manifest.sources import json_locator
+
+    items = [{"objectUrl": f"https://b/{n}.jpg", "m": {"k": [n]}} for n in range(300)]
+    text = json.dumps({"images": items}, indent=2)
+    entries = text[text.index("{", 1) :]
+    parsed = shards.parse_second(entries, shards.Cut("images", 0, 0), 2_000)
+    marks = parsed.checkpoints["images"]
+    assert len(marks) > 3
+    wanted = [marks[1][0] + 7, marks[2][0] - 1, marks[-2][0] + 3]
+    requests = [(("images", n, "objectUrl"), "value") for n in wanted]
+    where = kept_places(parsed.members)
+    walked = offsets_in_part(entries, parsed.data, requests, where)
+
+    def refuse(*args: Any) -> int:
+        raise AssertionError("an entry was skipped by its brackets")
+
+    monkeypatch.setattr(json_locator._Walk, "skip_items", refuse)
+    assert offsets_in_part(entries, parsed.data, requests, where, parsed.checkpoints) == walked
+    for n, (start, end) in zip(wanted, (walked[r] for r in requests), strict=True):
+        assert json.loads(entries[start:end]) == f"https://b/{n}.jpg"
+
+
+def test_a_piece_holding_more_than_objects_is_walked() -> None:
+    """A scalar among the entries has no "}, {" beside it; two lists of objects inside the
+    entries make up the count. The search's matches are then not the separators, and the
+    piece is walked."""
+    items: list[Any] = [{"a": [{}, {}]}, 5, {"b": [{}, {}], "c": "here"}, {"d": 1}]
+    entries = json.dumps(items)[1:]
+    fourth = entries.index('{"d"')
+    marks = {"images": [(0, 0), (3, fourth)]}
+    where = {"images": (-1, -1, -1)}
+    requests = [(("images", 2, "c"), "value")]
+    found = offsets_in_part(entries, {"images": items}, requests, where, marks)
+    start, end = found[requests[0]]
+    assert entries[start:end] == '"here"'
