@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -178,8 +179,7 @@ def test_entry_starts_from_separators_are_where_the_walk_finds_them(
     from encord_manifest import shards
 
     text = json.dumps({"images": items}, indent=indent)
-    entries = text[text.index("[") + 1 :]
-    entries = entries[len(entries) - len(entries.lstrip()) :]
+    entries = text[text.index("[") + 1 :].lstrip()
     parsed = shards.parse_second(entries, shards.Cut("images", 0, 0), piece)
     assert parsed.data["images"] == items
     places = _places(items, ("images",))[1:]
@@ -225,16 +225,27 @@ def test_entries_in_a_piece_are_found_without_walking_the_entries_before_them(
         assert json.loads(entries[start:end]) == f"https://b/{n}.jpg"
 
 
-def test_a_piece_holding_more_than_objects_is_walked() -> None:
-    """A scalar among the entries has no "}, {" beside it; two lists of objects inside the
-    entries make up the count. The search's matches are then not the separators, and the
-    piece is walked."""
-    items: list[Any] = [{"a": [{}, {}]}, 5, {"b": [{}, {}], "c": "here"}, {"d": 1}]
+@pytest.mark.parametrize(
+    ("items", "wanted", "expected"),
+    [
+        # a "}, {" inside a string: one match more than there are separators
+        ([{"u": "a"}, {"x": "}, {"}, {"u": "here"}, {"u": "d"}], 2, '"here"'),
+        # a scalar among the entries has no "}, {" beside it; two lists of objects inside
+        # the entries make up the count
+        ([{"a": [{}, {}]}, 5, {"b": [{}, {}], "u": "here"}, {"u": "d"}], 2, '"here"'),
+    ],
+    ids=["separator-in-a-string", "scalar-among-the-entries"],
+)
+def test_a_piece_whose_matches_are_not_its_separators_is_walked(
+    items: list[Any], wanted: int, expected: str
+) -> None:
+    """The search's matches in the first piece are not where its entries start: the piece is
+    walked, and the place is the one the parser saw."""
     entries = json.dumps(items)[1:]
-    fourth = entries.index('{"d"')
+    fourth = entries.rindex('{"u": "d"}')
     marks = {"images": [(0, 0), (3, fourth)]}
     where = {"images": (-1, -1, -1)}
-    requests = [(("images", 2, "c"), "value")]
+    requests = [(("images", wanted, "u"), "value")]
     found = offsets_in_part(entries, {"images": items}, requests, where, marks)
     start, end = found[requests[0]]
-    assert entries[start:end] == '"here"'
+    assert entries[start:end] == expected

@@ -69,7 +69,7 @@ from encord_manifest.rules.urls import URL_HASHES
 from encord_manifest.rules.view import ManifestView
 from encord_manifest.settings import LintSettings
 from encord_manifest.sources.json_duplicates import PlacedRepeat
-from encord_manifest.sources.json_locator import Member, kept_places
+from encord_manifest.sources.json_locator import BETWEEN_OBJECTS, Member, kept_places
 from encord_manifest.sources.json_source import (
     RepeatedKeys,
     has_lone_surrogate,
@@ -90,9 +90,8 @@ _QUOTE_WEIGHT = 2.5
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 #: Between two entries: the first one's closing brace, a comma, the next one's opening brace.
 #: Looked for in the text (pieces) and in the file's bytes (the cut).
-_BETWEEN = r"\}[ \t\n\r]*,[ \t\n\r]*(?=\{)"
-_BETWEEN_ENTRIES = re.compile(_BETWEEN)
-_BETWEEN_ENTRIES_IN_BYTES = re.compile(_BETWEEN.encode())
+_BETWEEN_ENTRIES = re.compile(BETWEEN_OBJECTS)
+_BETWEEN_ENTRIES_IN_BYTES = re.compile(BETWEEN_OBJECTS.encode())
 _SEPARATOR = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
 
 

@@ -28,8 +28,9 @@ _SCALAR = re.compile(r"[^ \t\n\r,\]}]+")
 #: Everything up to and including the next bracket that is not inside a string.
 _NEXT_BRACKET = re.compile(r'[^"\[\]{}]*(?:"[^"\\]*(?:\\.[^"\\]*)*"[^"\[\]{}]*)*([\[\]{}])', re.S)
 #: What stands between two objects of a list: one's closing brace, a comma, the other's
-#: opening brace (the same separator the parser splits entry lists at, ``shards``).
-_BETWEEN_OBJECTS = re.compile(r"\}[ \t\n\r]*,[ \t\n\r]*(?=\{)")
+#: opening brace. ``shards`` splits entry lists at it; here it finds where entries start.
+BETWEEN_OBJECTS = r"\}[ \t\n\r]*,[ \t\n\r]*(?=\{)"
+_BETWEEN_OBJECTS = re.compile(BETWEEN_OBJECTS)
 _OPENERS = frozenset("[{")
 _CONTAINERS = (dict, list)
 
@@ -66,9 +67,12 @@ class _EntryStarts:
         self.text, self.marks, self.items = text, marks, items
         self.pieces: dict[int, list[int] | None] = {}
 
-    def start(self, index: int) -> int | None:
+    def piece(self, index: int) -> int:
+        """The piece that holds entry ``index`` (-1: before the first checkpoint)."""
+        return bisect_right(self.marks, (index, len(self.text))) - 1
+
+    def start(self, piece: int, index: int) -> int | None:
         """The offset of entry ``index``'s opening brace, if its piece is one that can say."""
-        piece = bisect_right(self.marks, (index, len(self.text))) - 1
         if piece < 0 or piece + 1 >= len(self.marks):
             return None
         if piece not in self.pieces:
@@ -339,15 +343,15 @@ class _Walk:
         marks = self.checkpoints.get(str(pointer[0]), ()) if len(pointer) == 1 else ()
         starts = _EntryStarts(text, marks, items) if marks else None
         for index in indexes:
-            start = starts.start(index) if starts is not None else None
+            start = None
+            if starts is not None:
+                piece = starts.piece(index)
+                start = starts.start(piece, index)
+                # Else the start of its piece, if it lies past where the walk is: from
+                # there, no entry before it needs skipping.
+                if start is None and piece >= 0 and marks[piece][0] > next_index:
+                    next_index, pos = marks[piece]
             if start is None:
-                if marks:
-                    # The last entry start the parser saw at or before this index, if it
-                    # lies past where the walk is: from there, no entry before it needs
-                    # skipping.
-                    mark = bisect_right(marks, (index, len(text)))
-                    if mark and marks[mark - 1][0] > next_index:
-                        next_index, pos = marks[mark - 1]
                 start = self.next_item(self.skip_items(pos, items, next_index, index))
             pos = self.value(start, items[index], node.children[index], pointer + (index,))
             next_index = index + 1
