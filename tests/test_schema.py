@@ -4,6 +4,8 @@ entries of a failing run one by one, for the reference validator to explain."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from encord_manifest import schema
 
@@ -26,3 +28,91 @@ def test_a_value_the_compiled_validator_cannot_take_fails_its_run_and_is_explain
     images: list[object] = [{"objectUrl": f"{_B}/{n}.jpg"} for n in range(600)]
     images[3] = {"objectUrl": f"{_B}/3.jpg", "clientMetadata": {"big": 2**70}}
     assert schema.validate({"images": images}) == []
+
+
+# --- each failing entry explained on its own, as the whole document would explain it ------
+
+_LOOKING_INTO_A_LIST = {
+    "items", "prefixItems", "contains", "minContains", "maxContains", "minItems", "maxItems",
+    "uniqueItems", "unevaluatedItems", "$ref", "allOf", "anyOf", "oneOf", "not", "if", "then",
+    "else", "enum", "const",
+}  # fmt: skip
+
+
+def test_no_keyword_but_items_looks_into_an_entry_list() -> None:
+    """What makes explaining the document with its lists emptied, then each failing entry
+    on its own, give every error the whole document gives."""
+    whole = schema.schema()
+    assert not _LOOKING_INTO_A_LIST & set(whole) - {"$defs"}
+    for key, definition in whole["properties"].items():
+        if "items" in definition:
+            assert set(definition) & _LOOKING_INTO_A_LIST == {"items"}, key
+
+
+def _explained_as_a_whole(data: object, monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    with monkeypatch.context() as patch:
+        patch.setattr(schema, "_fast_validator", lambda: None)
+        return list(schema.validate(data))
+
+
+def _fixture_documents() -> list[object]:
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "fixtures" / "json"
+    documents = []
+    for path in sorted(root.rglob("*.json")):
+        try:
+            documents.append(json.loads(path.read_text(encoding="utf-8")))
+        except (ValueError, RecursionError):
+            continue  # not JSON, or too deep (those fixtures are about the syntax)
+    return documents
+
+
+def test_every_fixture_is_explained_entry_by_entry_as_it_is_as_a_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    documents = _fixture_documents()
+    assert len(documents) > 50
+    failing = 0
+    for document in documents:
+        expected = _explained_as_a_whole(document, monkeypatch)
+        assert schema.validate(document) == expected
+        failing += bool(expected)
+    assert failing > 10  # fixtures with schema findings were compared, not only clean ones
+
+
+_MISTAKES = [
+    {"titel": "typo"},
+    {"objectURL": "https://b.s3.amazonaws.com/x.jpg"},
+    {"title": 3},
+    {"clientMetadata": []},
+    {"clientMetadata": {"": 1}},
+    {"imageMetadata": {"width": "wide"}},
+    {"videoMetadata": {"fps": -1}},
+    {"createVideo": "yes"},
+    {"dicomSeries": 1},
+    {"objectUrl": None},
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_entries_with_mistakes_are_explained_entry_by_entry_as_they_are_as_a_whole(
+    data: st.DataObject,
+) -> None:
+    keys = ["images", "videos", "image_groups", "dicom_series", "audio", "scenes", "text"]
+    document: dict[str, object] = {}
+    for key in data.draw(st.lists(st.sampled_from(keys), min_size=1, max_size=3, unique=True)):
+        entries = []
+        for n in range(data.draw(st.integers(1, 6))):
+            entry: dict[str, object] = {"objectUrl": f"{_B}/{key}/{n}.jpg"}
+            for mistake in data.draw(st.lists(st.sampled_from(_MISTAKES), max_size=2)):
+                entry.update(mistake)
+            entries.append(entry if data.draw(st.integers(0, 9)) else "not an entry")
+        document[key] = entries
+    if data.draw(st.booleans()):
+        document[data.draw(st.sampled_from(["upsert_metadata", "unknown_key"]))] = "x"
+    with pytest.MonkeyPatch.context() as patch:
+        expected = _explained_as_a_whole(document, patch)
+    assert schema.validate(document) == expected

@@ -91,17 +91,47 @@ def _failing_indexes(entries: list[Any], one: Any, run: Any) -> list[int]:
 
 
 @lru_cache(maxsize=1)
-def _reference_validator() -> Any:
+def _reference_class() -> Any:
     import jsonschema
     from jsonschema.validators import extend
 
     # The stock additionalProperties check builds a set of every extra key and a message
     # naming them all: 60 MB for an entry of 1M unknown keys. The finding needs neither
     # (``_unknown_keys`` lists the extras itself, the first few of them), only the error.
-    cheap = extend(
+    return extend(
         jsonschema.Draft202012Validator, validators={"additionalProperties": _any_additional}
     )
-    return cheap(schema())
+
+
+@lru_cache(maxsize=1)
+def _reference_validator() -> Any:
+    return _reference_class()(schema())
+
+
+@lru_cache(maxsize=1)
+def _entry_references() -> dict[str, Any]:
+    """Per entry list, the reference validator of one entry, with the entry's definition as
+    its root. An entry explained on its own skips the descent from the document's root and
+    the lookup of the definition it refers to: 25,000 entries with an unknown key, 3.7 s
+    inside the document, 1.6 s on their own."""
+    whole = schema()
+    shared = {"$schema": whole["$schema"], "$defs": whole["$defs"]}
+    validators = {}
+    for key, definition in whole["properties"].items():
+        if "items" in definition:
+            root = _definition_referred_to(definition["items"], whole["$defs"])
+            validators[key] = _reference_class()({**shared, **root})
+    return validators
+
+
+def _definition_referred_to(subschema: dict[str, Any], definitions: dict[str, Any]) -> Any:
+    """The definition a schema that is only a local reference (``#/$defs/NAME``) stands
+    for, else the schema itself."""
+    reference = subschema.get("$ref", "")
+    name = reference.removeprefix("#/$defs/")
+    if len(subschema) == 1 and name != reference and name in definitions:
+        return definitions[name]
+    return subschema
 
 
 def _any_additional(validator: Any, allowed: Any, instance: Any, subschema: Any) -> Any:
@@ -126,13 +156,9 @@ def validate(data: Any) -> list[Finding]:
     fast = _fast_validator()
     if fast is not None and _passes(fast.is_valid, data):
         return []
-    shell, index_maps = _failing_part(data, fast)
     findings: list[Finding] = []
-    for error in _reference_validator().iter_errors(shell):
-        path = list(error.absolute_path)
-        if len(path) >= 2 and path[0] in index_maps:
-            path[1] = index_maps[path[0]][path[1]]
-        findings.extend(translate(error, tuple(path)))
+    for error, path in _errors(data, fast):
+        findings.extend(translate(error, path))
     unique = list(dict.fromkeys(findings))
     unique.sort(key=lambda f: [str(p) for p in f.pointer])
     return unique
@@ -148,24 +174,35 @@ def _passes(is_valid: Any, instance: Any) -> bool:
         return False
 
 
-def _failing_part(data: Any, fast: Any) -> tuple[Any, dict[str, list[int]]]:
-    """A copy of the document with only the entries that fail, and their original indexes.
+def _errors(data: Any, fast: Any) -> Iterator[tuple[Any, Pointer]]:
+    """The reference validator's errors, each with the pointer of the value it is about.
 
-    Each entry is checked on its own, not the document through ``iter_errors``: an error of
-    the compiled validator carries a Python copy of the object that failed, which for an
-    unknown top-level key is the whole document, and for an entry of 1M keys is 150 MB.
+    With the compiled validator at hand, only the entries it fails are explained, each on
+    its own (``_entry_references``), and the document without its entries: an error of the
+    compiled validator carries a Python copy of the object that failed, which for an unknown
+    top-level key is the whole document, and for an entry of 1M keys is 150 MB. No keyword
+    of the schema but ``items`` looks into an entry list, so the document with its lists
+    emptied has every error that is not an entry's.
     """
+    reference = _reference_validator()
     if fast is None or not isinstance(data, dict):
-        return data, {}
-    validators = _entry_validators()
+        for error in reference.iter_errors(data):
+            yield error, tuple(error.absolute_path)
+        return
+    validators, explainers = _entry_validators(), _entry_references()
     shell = dict(data)
-    index_maps = {}
+    failing: dict[str, list[int]] = {}
     for key, value in data.items():
         if key in validators and isinstance(value, list):
-            indexes = _failing_indexes(value, *validators[key])
-            shell[key] = [value[i] for i in indexes]
-            index_maps[key] = indexes
-    return shell, index_maps
+            failing[key] = _failing_indexes(value, *validators[key])
+            shell[key] = []
+    for error in reference.iter_errors(shell):
+        yield error, tuple(error.absolute_path)
+    for key, indexes in failing.items():
+        explain = explainers[key].iter_errors
+        for index in indexes:
+            for error in explain(data[key][index]):
+                yield error, (key, index, *error.absolute_path)
 
 
 # --- translation -------------------------------------------------------------------------
