@@ -563,21 +563,31 @@ def _all_end_well(list_key: str, urls: list[str], joined: str) -> bool:
 
     A manifest mostly uses one or two extensions, so this is a couple of substring counts per
     chunk instead of a test per URL. Exact because no extension of a list is the end of
-    another one followed by the newline ('.tif\\n' is not inside '.tiff\\n').
+    another one followed by the newline ('.tif\\n' is not inside '.tiff\\n'). False, for
+    the caller to test every URL, also where counting on would cost more than that test:
+    a count is half the time of testing every URL's ending, so at most two are made, and a
+    second only when more than one URL in a hundred is left (fewer: likely mistakes, not
+    another extension). A chunk of 250,000 URLs with 261 of the wrong kind: 218 ms counting
+    every extension, 91 ms so (28 ms when clean).
     """
     remaining = len(urls) - 1  # URLs followed by a newline; the last one is tested alone
     if not urls[-1].endswith(tuple(sorted(spec.EXTENSIONS_BY_KEY[list_key]))):
         return False
     tally = _tallies.setdefault(list_key, {})
-    for extension in sorted(spec.EXTENSIONS_BY_KEY[list_key], key=lambda e: -tally.get(e, 0)):
+    ordered = sorted(spec.EXTENSIONS_BY_KEY[list_key], key=lambda e: -tally.get(e, 0))
+    for counted, extension in enumerate(ordered):
         if remaining == 0:
             break
+        if counted == _COUNTS or (counted and remaining * 100 <= len(urls)):
+            return False
         found = joined.count(extension + "\n")
         tally[extension] = tally.get(extension, 0) + found
         remaining -= found
     return remaining == 0
 
 
+#: Extensions counted at most per chunk before every URL is tested instead.
+_COUNTS = 2
 #: How often each extension was seen per list, so the likeliest is counted first.
 _tallies: dict[str, dict[str, int]] = {}
 
