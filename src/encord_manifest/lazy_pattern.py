@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterator
-from typing import AnyStr, Generic
+from typing import Any, AnyStr, Generic
 
 
 class LazyPattern(Generic[AnyStr]):
@@ -57,5 +57,5 @@ class LazyPattern(Generic[AnyStr]):
     ) -> AnyStr:
         return self.compiled.sub(replacement, string)
 
-    def split(self, string: AnyStr) -> list[AnyStr]:
-        return self.compiled.split(string)
+    def split(self, string: AnyStr, maxsplit: int = 0) -> list[AnyStr | Any]:
+        return self.compiled.split(string, maxsplit)

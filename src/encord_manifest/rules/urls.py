@@ -310,15 +310,19 @@ def _scheme_problems(url: str) -> Iterator[tuple[str, str]]:
         yield URL_NOT_HTTPS, "not an absolute URL; write the object's full https:// URL"
 
 
+_PATH_START = LazyPattern(r"[/?#]")
+_QUERY_START = LazyPattern(r"[?#]")
+
+
 def host_of(url: str) -> str:
     """Lower-case host of a URL with a scheme, without port or user info."""
     rest = url.split("://", 1)[1] if "://" in url else ""
-    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    authority = _PATH_START.split(rest, 1)[0]
     return authority.rsplit("@", 1)[-1].split(":", 1)[0].lower()
 
 
 def _path_of(url: str) -> str:
-    path = re.split(r"[?#]", url, maxsplit=1)[0]
+    path = _QUERY_START.split(url, 1)[0]
     if "://" in path:
         after = path.split("://", 1)[1]
         return after[after.find("/") :] if "/" in after else ""
@@ -777,7 +781,8 @@ def _copy_removal(view: ManifestView, pointer: Pointer, first: Pointer) -> Fix |
         return None
     entries = view.entries(str(list_key))
     earlier = entries[int(first[1])]
-    if _canonical(entries[index]) != _canonical(earlier):
+    # Equal JSON is equal in Python; only entries Python finds equal are compared as JSON.
+    if entries[index] != earlier or _canonical(entries[index]) != _canonical(earlier):
         return None
     return copy_removal(pointer, first)
 
