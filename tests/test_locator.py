@@ -249,3 +249,27 @@ def test_a_piece_whose_matches_are_not_its_separators_is_walked(
     found = offsets_in_part(entries, {"images": items}, requests, where, marks)
     start, end = found[requests[0]]
     assert entries[start:end] == expected
+
+
+@pytest.mark.parametrize("members", [255, 256, 257, 1000])
+def test_objects_of_more_strings_than_one_bracket_search_takes_are_skipped_whole(
+    members: int,
+) -> None:
+    """The bracket search takes at most 256 strings at a time (its memory grows with each):
+    an object of more string members, skipped before a place or after its last wanted
+    member, ends where it ends."""
+    wide = {f"k{i}": f"v{i}" for i in range(members)}
+    document = {"images": [wide, {**wide, "wanted": 1, "after": {"x": "]"}}, {"last": [1]}]}
+    text = json.dumps(document, indent=2)
+    requests = {
+        (("images", 1, "wanted"), "key"),
+        (("images", 2, "last"), "value"),
+        (("images", 1, "after"), "value"),
+    }
+    spans = JsonLocator(text, document).locate(requests)
+    for (pointer, target), span in spans.items():
+        start = _offset(text, span.line, span.column)
+        end = _offset(text, span.end_line, span.end_column)
+        expected = pointer[-1] if target == "key" else document["images"][pointer[1]][pointer[2]]
+        assert json.loads(text[start:end]) == expected
+    assert set(spans) == requests
