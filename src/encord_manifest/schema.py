@@ -368,7 +368,7 @@ def _unknown_key(
     if code in (scenes.SCENE_UNKNOWN_KEY, time_series.UNKNOWN_SETTINGS_KEY):
         return schema_scenes.unknown_key(code, key, path, allowed, instance)
     if code == metadata.METADATA_UNKNOWN_KEY:
-        hint = suggest_key(key, allowed)
+        hint = suggest_key(key, allowed, remember=True)
         return _keyed(
             code,
             pointer,
@@ -376,7 +376,7 @@ def _unknown_key(
             hint,
             rename_key_fix(pointer, hint, instance) if hint else None,
         )
-    hint = suggest_key(key, allowed, positional=is_group)
+    hint = suggest_key(key, allowed, positional=is_group, remember=True)
     noun = spec.ENTRY_NOUN.get(str(list_key), "")
     where = f"{_a(noun)} {noun} entry" if len(path) == 2 else str(path[-1])
     return _keyed(
@@ -457,7 +457,7 @@ _ENTRY_EXAMPLE = {
 
 def _misspelt(field: str, instance: dict[str, Any]) -> bool:
     """Whether a key of the entry is a near miss of ``field`` (then S105 says it already)."""
-    return any(k != field and suggest_key(k, [field]) == field for k in instance)
+    return any(k != field and suggest_key(k, [field], remember=True) == field for k in instance)
 
 
 def _field(error: Any, path: Pointer) -> Finding:

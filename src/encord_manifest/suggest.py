@@ -24,13 +24,17 @@ def _stem(folded: str) -> str:
 _REMEMBERED_LENGTH = 64
 
 
-def suggest_key(key: str, candidates: Iterable[str], positional: bool = False) -> str | None:
+def suggest_key(
+    key: str, candidates: Iterable[str], positional: bool = False, remember: bool = False
+) -> str | None:
     """The known key that ``key`` most likely meant, or None when nothing is close.
 
-    Remembered for short keys: a generator's slip repeats the same key in every entry it
-    wrote (25,000 entries with ``objectURL``: 0.5 s of difflib, asked twice per entry)."""
+    With ``remember``, for a manifest's own keys only (never a cell, a value or a setting,
+    which may be anything a user pasted): the answer is kept for short keys, as a generator's
+    slip repeats the same key in every entry it wrote (25,000 entries with ``objectURL``:
+    difflib asked twice per entry)."""
     known = tuple(candidates)
-    if len(key) > _REMEMBERED_LENGTH:
+    if not remember or len(key) > _REMEMBERED_LENGTH:
         return _suggestion(key, known, positional)
     return _remembered_suggestion(key, known, positional)
 

@@ -38,8 +38,12 @@ _NEXT_BRACKET = re.compile(
 BETWEEN_OBJECTS = r"\}[ \t\n\r]*,[ \t\n\r]*(?=\{)"
 _BETWEEN_OBJECTS = re.compile(BETWEEN_OBJECTS)
 #: The next member of an object, from just past its opening brace or a member's value (the
-#: text is valid JSON, so no match means the closing brace is next); group 1 is the key.
-_MEMBER = re.compile(r'[ \t\n\r]*,?[ \t\n\r]*("[^"\\]*(?:\\.[^"\\]*)*")[ \t\n\r]*:[ \t\n\r]*', re.S)
+#: text is valid JSON, so no match means the closing brace is next); group 1 is the key. The
+#: comma is grouped with the blanks before it: with ``\s*,?\s*`` a run of blanks before a
+#: closing brace could be split between the two runs every way, quadratic in its length.
+_MEMBER = re.compile(
+    r'(?:[ \t\n\r]*,)?[ \t\n\r]*("[^"\\]*(?:\\.[^"\\]*)*")[ \t\n\r]*:[ \t\n\r]*', re.S
+)
 _OPENERS = frozenset("[{")
 _END = methodcaller("end")
 _CONTAINERS = (dict, list)
@@ -284,7 +288,8 @@ class _Walk:
         next_bracket = _NEXT_BRACKET.match
         while passed < count:
             match = next_bracket(text, pos)
-            assert match is not None and match.end() > pos, "the parser accepted this text"
+            if match is None or match.end() == pos:  # not valid JSON: never loop on it
+                raise AssertionError("the parser accepted this text")
             pos = match.end()
             if match.lastindex is None:  # strings only, so far: go on past them
                 continue
