@@ -49,8 +49,8 @@ def test_no_keyword_but_items_looks_into_an_entry_list() -> None:
             assert set(definition) & _LOOKING_INTO_A_LIST == {"items"}, key
 
 
-def _explained_as_a_whole(data: object, monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    with monkeypatch.context() as patch:
+def _explained_as_a_whole(data: object) -> list[object]:
+    with pytest.MonkeyPatch.context() as patch:
         patch.setattr(schema, "_fast_validator", lambda: None)
         return list(schema.validate(data))
 
@@ -69,14 +69,12 @@ def _fixture_documents() -> list[object]:
     return documents
 
 
-def test_every_fixture_is_explained_entry_by_entry_as_it_is_as_a_whole(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_every_fixture_is_explained_entry_by_entry_as_it_is_as_a_whole() -> None:
     documents = _fixture_documents()
     assert len(documents) > 50
     failing = 0
     for document in documents:
-        expected = _explained_as_a_whole(document, monkeypatch)
+        expected = _explained_as_a_whole(document)
         assert schema.validate(document) == expected
         failing += bool(expected)
     assert failing > 10  # fixtures with schema findings were compared, not only clean ones
@@ -113,6 +111,5 @@ def test_entries_with_mistakes_are_explained_entry_by_entry_as_they_are_as_a_who
         document[key] = entries
     if data.draw(st.booleans()):
         document[data.draw(st.sampled_from(["upsert_metadata", "unknown_key"]))] = "x"
-    with pytest.MonkeyPatch.context() as patch:
-        expected = _explained_as_a_whole(document, patch)
+    expected = _explained_as_a_whole(document)
     assert schema.validate(document) == expected
