@@ -30,9 +30,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from encord_manifest.remote.check import RemoteSettings, check
-from encord_manifest.remote.dicom import read_header
-from encord_manifest.remote.http import Fetcher, FetchSettings
+from encord_manifest._internal.remote.check import RemoteSettings, check
+from encord_manifest._internal.remote.dicom import read_header
+from encord_manifest._internal.remote.http import Fetcher, FetchSettings
 from tests.dicom_files import derived, enhanced, sample, sample_names
 from tests.object_server import object_server
 
@@ -138,7 +138,7 @@ def cached_rerun(urls: int, jobs: int) -> None:
     """A run with the cache, then a second: the second should read no body (no GET)."""
     import tempfile
 
-    from encord_manifest.remote.cache import ResultCache
+    from encord_manifest._internal.remote.cache import ResultCache
 
     with object_server() as server, tempfile.TemporaryDirectory() as directory:
         data = {

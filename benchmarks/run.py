@@ -237,8 +237,8 @@ def position_share(path: Path) -> tuple[float, float, int]:
 
     In one process: a file linted in parts places its findings in the children, where this
     process cannot time them (the broken-files table has the whole of that cost)."""
-    from encord_manifest import linter
-    from encord_manifest.settings import LintSettings
+    from encord_manifest._internal.engine import linter
+    from encord_manifest._internal.model.settings import LintSettings
 
     linter.PARTS_MIN_BYTES = sys.maxsize
 

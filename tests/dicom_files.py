@@ -84,7 +84,7 @@ def enhanced(frames: int, private_bytes: int = 0) -> bytes:
 
 def header_values(raw: bytes) -> dict[str, str]:
     """The tags the checks read, from a full parse of the whole file (the reference)."""
-    from encord_manifest.remote.dicom import REQUIRED, THREE_D, parse
+    from encord_manifest._internal.remote.dicom import REQUIRED, THREE_D, parse
 
     whole = parse(raw, whole=True)
     assert whole.status == "ok"

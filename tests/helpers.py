@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from encord_manifest.diagnostics import Diagnostic
-from encord_manifest.linter import SourceFormat, lint_bytes
-from encord_manifest.settings import LintSettings, Provider
+from encord_manifest._internal.engine.linter import SourceFormat, lint_bytes
+from encord_manifest._internal.model.diagnostics import Diagnostic
+from encord_manifest._internal.model.settings import LintSettings, Provider
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures" / "json"

@@ -93,7 +93,7 @@ def manifest_changes() -> list[Change]:
     found += value_changes("manifest.videos", ("videos",), _ENTRY_LISTS)
     items = (Case("a list of image items", st.just(_FROM_ITEMS), _FROM_ITEMS),)
     found += value_changes("manifest.image_groups_from_items", ("image_groups_from_items",), items)
-    from encord_manifest import spec  # the file format's top-level keys
+    from encord_manifest._internal.model import spec  # the file format's top-level keys
 
     known = frozenset({*spec.TOP_LEVEL_KEYS, *CAMEL_TOP_LEVEL.values(), *_MODEL_ONLY})
     found.append(

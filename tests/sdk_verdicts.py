@@ -27,7 +27,7 @@ import re
 import warnings
 from typing import Any
 
-from encord_manifest import schema
+from encord_manifest._internal.rules import schema
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)

@@ -155,8 +155,8 @@ def test_the_cache_key_names_the_os_the_python_and_what_is_installed(tmp_path: P
     copy.mkdir()
     for name in ("pyproject.toml", "README.md"):
         (copy / name).write_bytes((ROOT / name).read_bytes())
-    (copy / "src" / "encord_manifest").mkdir(parents=True)
-    script = Path("src", "encord_manifest", "github_action.py")
+    script = Path("src", "encord_manifest", "_internal", "cli", "github_action.py")
+    (copy / script.parent).mkdir(parents=True)
     (copy / script).write_bytes((ROOT / script).read_bytes())
     (copy / "src" / "m.py").write_text("x = 1\n")
     first = key({}, ACTION_PATH=str(copy))
@@ -287,7 +287,7 @@ def test_hostile_names_and_keys_do_not_become_markdown(installed: Path, tmp_path
 
 
 def test_the_default_selection_is_the_hooks_when_the_package_has_one(tmp_path: Path) -> None:
-    from encord_manifest import github_action
+    from encord_manifest._internal.cli import github_action
 
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     for name in ("manifests/a.json", "data/table.csv", "package.json", "public/manifest.json"):
@@ -307,8 +307,10 @@ def test_the_default_selection_is_the_hooks_when_the_package_has_one(tmp_path: P
 
 
 def test_the_action_selects_what_the_pre_commit_hooks_select(tmp_path: Path) -> None:
-    pytest.importorskip("encord_manifest.selection")  # issue 17 item 1: the hooks' selection
-    from encord_manifest import github_action
+    pytest.importorskip(
+        "encord_manifest._internal.files.selection"
+    )  # issue 17 item 1: the hooks' selection
+    from encord_manifest._internal.cli import github_action
 
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     (lint_hook,) = [h for h in hooks if h["id"] == "encord-manifest-lint"]
@@ -320,7 +322,9 @@ def test_the_action_selects_what_the_pre_commit_hooks_select(tmp_path: Path) -> 
 def test_by_default_the_action_lints_the_manifests_and_nothing_else(
     installed: Path, tmp_path: Path
 ) -> None:
-    pytest.importorskip("encord_manifest.selection")  # issue 17 item 1: the hooks' selection
+    pytest.importorskip(
+        "encord_manifest._internal.files.selection"
+    )  # issue 17 item 1: the hooks' selection
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     bad = (FIXTURES / "examples" / "otc-import-with-mistakes.json").read_bytes()
     files = {

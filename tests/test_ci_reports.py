@@ -19,10 +19,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from encord_manifest.diagnostics import Diagnostic, Severity, Span
-from encord_manifest.report.identity import fingerprints, report_path, stable_message
-from encord_manifest.report.sarif import HOMEPAGE, SRCROOT, artifact_location, help_uri
-from encord_manifest.rules import all_rules
+from encord_manifest._internal.model.diagnostics import Diagnostic, Severity, Span
+from encord_manifest._internal.report.identity import fingerprints, report_path, stable_message
+from encord_manifest._internal.report.sarif import HOMEPAGE, SRCROOT, artifact_location, help_uri
+from encord_manifest._internal.rules import all_rules
 from tests.helpers import ROOT, run_cli
 
 if sys.version_info >= (3, 11):

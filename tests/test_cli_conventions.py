@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from encord_manifest.report import use_color
+from encord_manifest._internal.report import use_color
 from tests.helpers import ROOT, run_cli
 
 SGR = "\x1b["
@@ -281,7 +281,7 @@ def test_output_file_is_redacted_as_standard_output_is(tmp_path: Path) -> None:
 
 def test_a_url_written_as_a_json_pointer_is_redacted_too() -> None:
     """A key that is a URL reaches the formats as a pointer ("https:~1~1h~1k?sig=...")."""
-    from encord_manifest.redaction import redact_text
+    from encord_manifest._internal.text.redaction import redact_text
 
     assert redact_text("/images/0/https:~1~1h~1a.jpg?sig=0ddba11") == (
         "/images/0/https:~1~1h~1a.jpg?" + "*" * 11

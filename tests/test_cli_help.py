@@ -20,7 +20,7 @@ import pytest
 import typer.main
 from syrupy.assertion import SnapshotAssertion
 
-from encord_manifest.cli import app
+from encord_manifest._internal.cli.app import app
 from tests.helpers import run_cli
 
 COMMANDS = ["", "lint", "convert", "rules", "schema", "completion", "submit", "status", "verify"]

@@ -7,15 +7,15 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from encord_manifest.config import (
+from encord_manifest._internal.config import (
     ConfigError,
     SettingsResolver,
     command_line_options,
     path_matches,
 )
-from encord_manifest.diagnostics import Severity
-from encord_manifest.linter import lint_file
-from encord_manifest.settings import Provider
+from encord_manifest._internal.engine.linter import lint_file
+from encord_manifest._internal.model.diagnostics import Severity
+from encord_manifest._internal.model.settings import Provider
 from tests.helpers import run_cli
 
 #: An image URL with a space (U301, error), on plain http (U304, warning), no extension (U309).

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from encord_manifest import spec
-from encord_manifest.convert import csv_refusals, to_csv_text, to_json_bytes
-from encord_manifest.formulas import formula_cells, runs_as_formula
-from encord_manifest.sources.csv_source import load_csv
-from encord_manifest.sources.json_source import load_json
+from encord_manifest._internal.model import spec
+from encord_manifest._internal.sources.convert import csv_refusals, to_csv_text, to_json_bytes
+from encord_manifest._internal.sources.csv_source import load_csv
+from encord_manifest._internal.sources.json_source import load_json
+from encord_manifest._internal.text.formulas import formula_cells, runs_as_formula
 from tests.helpers import CSV_CONVERSIONS, CSV_REFUSED, run_cli
 
 H = "https://radiology.obs.eu-de.otc.t-systems.com"

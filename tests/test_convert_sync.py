@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from encord_manifest.convert import not_generated_reason, to_json_bytes
-from encord_manifest.sources.csv_source import load_csv
+from encord_manifest._internal.sources.convert import not_generated_reason, to_json_bytes
+from encord_manifest._internal.sources.csv_source import load_csv
 from tests.helpers import CSV_CONVERSIONS, run_cli
 
 H = "https://radiology.obs.eu-de.otc.t-systems.com"

@@ -9,12 +9,12 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from encord_manifest.linter import lint_document
-from encord_manifest.report.json import render as render_json
-from encord_manifest.report.text import render as render_text
-from encord_manifest.settings import LintSettings
-from encord_manifest.sources.csv_cells import LineIndex, scan_record
-from encord_manifest.sources.csv_source import load_csv
+from encord_manifest._internal.engine.linter import lint_document
+from encord_manifest._internal.model.settings import LintSettings
+from encord_manifest._internal.report.json import render as render_json
+from encord_manifest._internal.report.text import render as render_text
+from encord_manifest._internal.sources.csv_cells import LineIndex, scan_record
+from encord_manifest._internal.sources.csv_source import load_csv
 from tests.helpers import CSV_VALID, VALID_WITH_INFO, lint
 
 H = "https://radiology.obs.eu-de.otc.t-systems.com"
@@ -318,7 +318,7 @@ def test_record_lines_worked_out_from_the_text_are_the_csv_modules(
     rows: list[list[str]], delimiter: str, ending: str
 ) -> None:
     """Lines are not tracked while reading; the locator derives them from quoted cells."""
-    from encord_manifest.sources.csv_locator import CsvLocator, RecordMap
+    from encord_manifest._internal.sources.csv_locator import CsvLocator, RecordMap
 
     buffer = io.StringIO(newline="")
     csv.writer(buffer, delimiter=delimiter, lineterminator=ending).writerows(rows)

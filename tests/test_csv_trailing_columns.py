@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from encord_manifest.convert import to_csv_text
-from encord_manifest.sources.csv_source import load_csv
+from encord_manifest._internal.sources.convert import to_csv_text
+from encord_manifest._internal.sources.csv_source import load_csv
 from tests.helpers import CSV_FIXTURES, lint, run_cli
 
 H = "https://radiology.obs.eu-de.otc.t-systems.com"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from encord_manifest import spec
-from encord_manifest.rules import all_rules
-from encord_manifest.rules_doc import rules_markdown
+from encord_manifest._internal.model import spec
+from encord_manifest._internal.rules import all_rules
+from encord_manifest._internal.rules.docs import rules_markdown
 from tests.helpers import ROOT, run_cli
 
 DOCS = ROOT / "docs"

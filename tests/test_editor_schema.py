@@ -16,10 +16,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from encord_manifest import schema as schema_module
-from encord_manifest import schema_scenes
-from encord_manifest.redaction import redact_text
-from encord_manifest.rules import all_rules
+from encord_manifest._internal.rules import all_rules, schema_scenes
+from encord_manifest._internal.rules import schema as schema_module
+from encord_manifest._internal.text.redaction import redact_text
 from tests.helpers import FIXTURES, ROOT
 from tests.helpers import lint as lint_text
 from tests.test_docs import _anchors
@@ -118,7 +117,9 @@ def _schema_codes() -> set[str]:
         for family, constant in re.findall(
             r"\b(structure|groups|metadata|scenes|time_series)\.([A-Z][A-Z_]+)\b", source
         ):
-            family_module = __import__(f"encord_manifest.rules.{family}", fromlist=[constant])
+            family_module = __import__(
+                f"encord_manifest._internal.rules.{family}", fromlist=[constant]
+            )
             rule = getattr(family_module, constant)
             found.add(rule if isinstance(rule, str) else rule.code)
     assert found <= set(rules)

@@ -18,10 +18,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from encord_manifest.fixes import fix_bytes, fix_text
-from encord_manifest.linter import lint_bytes
-from encord_manifest.rules import all_rules
-from encord_manifest.settings import LintSettings
+from encord_manifest._internal.engine.fixes import fix_bytes, fix_text
+from encord_manifest._internal.engine.linter import lint_bytes
+from encord_manifest._internal.model.settings import LintSettings
+from encord_manifest._internal.rules import all_rules
 from tests.helpers import CSV_FIXTURES, FIXTURES, apply_unified_diff, run_cli
 
 FIX_FIXTURES = sorted(
@@ -153,7 +153,7 @@ def test_a_failed_replace_leaves_the_file_and_no_temporary_file_and_reports_it(
     # Root may write anywhere, so the refusal of a real file system is simulated here.
     import io as _io
 
-    from encord_manifest.fix_command import FixTally, fix_file
+    from encord_manifest._internal.cli.fix import FixTally, fix_file
 
     target = tmp_path / "m.json"
     text = json.dumps({"images": [{"objectUrl": f"{H}/a b.jpg"}]})
@@ -241,7 +241,7 @@ def test_a_rename_that_would_repeat_a_key_is_not_offered() -> None:
 def test_a_pass_that_would_make_the_file_worse_is_thrown_away(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from encord_manifest import fixes
+    from encord_manifest._internal.engine import fixes
 
     text = json.dumps({"images": [{"objectUrl": f"{H}/a b.jpg"}]})
     # A broken edit (as a bug in a rule's fix would produce): the guard must catch it.
@@ -333,8 +333,8 @@ def messy_csv(draw: st.DrawFn) -> str:
 @settings(max_examples=150, deadline=None)
 @given(messy_csv())
 def test_fixing_a_csv_gives_what_fixing_its_json_gives(text: str) -> None:
-    from encord_manifest.convert import to_json_bytes
-    from encord_manifest.sources.csv_source import load_csv
+    from encord_manifest._internal.sources.convert import to_json_bytes
+    from encord_manifest._internal.sources.csv_source import load_csv
 
     fixed_csv = fix_text("m.csv", text, LintSettings())
     assert fixed_csv.stopped is None

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from encord_manifest.diagnostics import Severity
-from encord_manifest.rules import all_rules
-from encord_manifest.settings import LintSettings, Provider
+from encord_manifest._internal.model.diagnostics import Severity
+from encord_manifest._internal.model.settings import LintSettings, Provider
+from encord_manifest._internal.rules import all_rules
 from tests.helpers import (
     CSV_INVALID,
     CSV_VALID,
@@ -72,7 +72,7 @@ def test_valid_fixtures_cover_every_entry_type() -> None:
     import json
 
     keys = set().union(*(json.loads(p.read_text()).keys() for p in VALID))
-    from encord_manifest.spec import TOP_LEVEL_KEYS
+    from encord_manifest._internal.model.spec import TOP_LEVEL_KEYS
 
     assert set(TOP_LEVEL_KEYS) <= keys
 

@@ -17,10 +17,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from encord_manifest.caps import MAX_FINDINGS_PER_KIND
-from encord_manifest.fixes import _Intervals, fix_text
-from encord_manifest.settings import LintSettings
-from encord_manifest.sources.nesting import MAX_DEPTH
+from encord_manifest._internal.engine.fixes import _Intervals, fix_text
+from encord_manifest._internal.model.caps import MAX_FINDINGS_PER_KIND
+from encord_manifest._internal.model.settings import LintSettings
+from encord_manifest._internal.sources.nesting import MAX_DEPTH
 from tests.helpers import ROOT, lint
 
 URL = "https://b.s3.amazonaws.com/a.jpg"
@@ -80,8 +80,8 @@ def test_unknown_columns_of_one_header_are_capped_and_counted() -> None:
 
 def test_the_cap_bounds_the_work_not_only_the_output(monkeypatch: pytest.MonkeyPatch) -> None:
     """Suggestions are looked for only for the keys reported."""
-    import encord_manifest.schema as schema
-    from encord_manifest import suggest
+    import encord_manifest._internal.rules.schema as schema
+    from encord_manifest._internal.text import suggest
 
     calls = []
     real = suggest.suggest_key
@@ -226,7 +226,7 @@ def test_the_nesting_limit_does_not_lean_on_the_parsers_recursion_limit() -> Non
     code = (
         "import sys; sys.setrecursionlimit(200);"
         "from tests.helpers import lint; from tests.test_hostile_shapes import _nested;"
-        "from encord_manifest.sources.nesting import MAX_DEPTH;"
+        "from encord_manifest._internal.sources.nesting import MAX_DEPTH;"
         "print([d.code for d in lint(_nested(MAX_DEPTH))], [d.code for d in lint(_nested(MAX_DEPTH + 1))])"
     )
     done = subprocess.run(
@@ -255,7 +255,7 @@ def test_blanks_before_a_closing_brace_cost_time_in_proportion_to_their_number()
     """A repeated key makes the locator walk the objects above it to their ends, member by
     member; blanks before a closing brace must cost linear time (the member pattern once split them
     between two runs of blanks every way: 24,000 blanks took 4.3 s)."""
-    from encord_manifest.sources.json_source import load_json
+    from encord_manifest._internal.sources.json_source import load_json
 
     def seconds(blanks: int) -> float:
         raw = ('{"videos":[{"objectUrl":"a","objectUrl":"b"}]' + " " * blanks + "}").encode()

@@ -18,14 +18,15 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from encord_manifest import linter, paths
-from encord_manifest.cli import app
-from encord_manifest.linter import InputError, lint_file, load_file
-from encord_manifest.report import OutputFormat, ReportOptions, reporter
-from encord_manifest.report.statistics import render as render_statistics
-from encord_manifest.settings import LintSettings
-from encord_manifest.sources import reading
-from encord_manifest.sources.reading import format_size, parse_size, read_input
+from encord_manifest._internal.cli.app import app
+from encord_manifest._internal.engine import linter
+from encord_manifest._internal.engine.linter import InputError, lint_file, load_file
+from encord_manifest._internal.files import paths
+from encord_manifest._internal.model.settings import LintSettings
+from encord_manifest._internal.report import OutputFormat, ReportOptions, reporter
+from encord_manifest._internal.report.statistics import render as render_statistics
+from encord_manifest._internal.sources import reading
+from encord_manifest._internal.sources.reading import format_size, parse_size, read_input
 from tests.helpers import CSV_EXAMPLES, EXAMPLES, ROOT, run_cli
 
 JSON_EXAMPLE = EXAMPLES[0]
@@ -529,8 +530,8 @@ def test_no_summary_says_passed_when_nothing_was_linted(output_format: OutputFor
 
 
 def test_summary_wording() -> None:
-    from encord_manifest.report import Summary
-    from encord_manifest.report.text import summary_line
+    from encord_manifest._internal.report import Summary
+    from encord_manifest._internal.report.text import summary_line
 
     assert summary_line(Summary(0, 0, 0, 0)) == "No files linted."
     assert summary_line(Summary(3, 0, 0, 0)) == "All checks passed (3 files)."

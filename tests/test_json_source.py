@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from encord_manifest.diagnostics import Finding
+from encord_manifest._internal.model.diagnostics import Finding
 from tests.helpers import lint
 
 URL = "https://media.obs.eu-de.otc.t-systems.com/a.jpg"
@@ -154,9 +154,9 @@ any_text = st.text(alphabet=st.characters(), max_size=12)  # surrogates and cont
 def test_any_unicode_is_reported_and_rendered_without_error(
     entries: list[tuple[str, str, str]], ascii_only: bool
 ) -> None:
-    from encord_manifest.linter import lint_bytes
-    from encord_manifest.report import OutputFormat, reporter
-    from encord_manifest.settings import LintSettings
+    from encord_manifest._internal.engine.linter import lint_bytes
+    from encord_manifest._internal.model.settings import LintSettings
+    from encord_manifest._internal.report import OutputFormat, reporter
 
     manifest = {
         "images": [{"objectUrl": url, "title": title, key: 1} for url, title, key in entries]
@@ -198,8 +198,8 @@ def test_repeated_keys_are_found_as_by_tokenizing_the_whole_text(text: str) -> N
     """Only the objects the parser saw repeat a key are tokenized (and the root's members):
     the same occurrences, pointers and places as a tokenizer over the whole text, repeats
     inside dropped values included."""
-    from encord_manifest.sources import json_source
-    from encord_manifest.sources.json_duplicates import find_duplicate_keys
+    from encord_manifest._internal.sources import json_source
+    from encord_manifest._internal.sources.json_duplicates import find_duplicate_keys
 
     parsed = json_source._parse(text)
     assert not isinstance(parsed, Finding)

@@ -8,7 +8,7 @@ import pkgutil
 import re
 
 import encord_manifest
-from encord_manifest.lazy_pattern import LazyPattern
+from encord_manifest._internal.text.lazy_pattern import LazyPattern
 
 
 def _every_lazy_pattern() -> list[tuple[str, LazyPattern[str] | LazyPattern[bytes]]]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from encord_manifest import spec
-from encord_manifest.settings import LintSettings
+from encord_manifest._internal.model import spec
+from encord_manifest._internal.model.settings import LintSettings
 from tests.helpers import codes, lint
 
 HOST = "https://frames.obs.eu-de.otc.t-systems.com"

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from encord_manifest.diagnostics import Pointer
-from encord_manifest.sources.json_locator import (
+from encord_manifest._internal.model.diagnostics import Pointer
+from encord_manifest._internal.sources.json_locator import (
     JsonLocator,
     kept_places,
     offsets_in_part,
@@ -176,7 +176,7 @@ def test_entry_starts_from_separators_are_where_the_walk_finds_them(
 ) -> None:
     """A part that begins inside the entry list, parsed in pieces as a child parses it: places
     found from its checkpoints are the places the plain walk finds, decoys or not."""
-    from encord_manifest import shards
+    from encord_manifest._internal.engine import shards
 
     text = json.dumps({"images": items}, indent=indent)
     entries = text[text.index("[") + 1 :].lstrip()
@@ -202,8 +202,8 @@ def test_entries_in_a_piece_are_found_without_walking_the_entries_before_them(
 ) -> None:
     """A place in any piece but a list's last is reached from the separators the search
     found: no entry before it is skipped bracket by bracket."""
-    from encord_manifest import shards
-    from encord_manifest.sources import json_locator
+    from encord_manifest._internal.engine import shards
+    from encord_manifest._internal.sources import json_locator
 
     items = [{"objectUrl": f"https://b/{n}.jpg", "m": {"k": [n]}} for n in range(300)]
     text = json.dumps({"images": items}, indent=2)

@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from encord_manifest.sources.nesting import MAX_DEPTH, too_deep
+from encord_manifest._internal.sources.nesting import MAX_DEPTH, too_deep
 
 
 def _walked_too_deep(data: Any, limit: int) -> bool:

@@ -17,15 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from encord_manifest import cli, redaction
-from encord_manifest.redaction import (
+from encord_manifest._internal.cli import app as cli
+from encord_manifest._internal.report import OutputFormat
+from encord_manifest._internal.text import redaction
+from encord_manifest._internal.text.redaction import (
     RedactingStream,
     escape_control,
     escape_lines,
     redact_text,
     shown_path,
 )
-from encord_manifest.report import OutputFormat
 from tests.helpers import run_cli
 from tests.object_server import ObjectServer, object_server
 
@@ -327,7 +328,7 @@ def test_the_stream_escapes_what_slipped_through_but_keeps_colours_and_line_ends
     ],
 )
 def test_secrets_the_review_found_are_masked(text: str, secret: str) -> None:
-    from encord_manifest.redaction import redact_text
+    from encord_manifest._internal.text.redaction import redact_text
 
     masked = redact_text(text)
     assert secret not in masked and len(masked) == len(text)

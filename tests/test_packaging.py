@@ -62,7 +62,7 @@ def test_wheel_ships_the_schema_identical_to_the_repository_copy(tmp_path: Path)
         [
             sys.executable,
             "-c",
-            "from encord_manifest.schema import schema_text; print(schema_text()[:20])",
+            "from encord_manifest._internal.rules.schema import schema_text; print(schema_text()[:20])",
         ],
         capture_output=True,
         text=True,

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from encord_manifest.remote.check import targets
-from encord_manifest.rules import placeholders, urls
-from encord_manifest.rules.placeholders import never_requested, placeholder_problem
-from encord_manifest.settings import LintSettings, Provider
+from encord_manifest._internal.model.settings import LintSettings, Provider
+from encord_manifest._internal.remote.check import targets
+from encord_manifest._internal.rules import placeholders, urls
+from encord_manifest._internal.rules.placeholders import never_requested, placeholder_problem
 from tests.helpers import codes, lint, run_cli
 
 S3 = "https://scans.s3.eu-central-1.amazonaws.com"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from encord_manifest.config import read_config
-from encord_manifest.settings import Provider
+from encord_manifest._internal.config import read_config
+from encord_manifest._internal.model.settings import Provider
 from tests.helpers import ROOT, run_cli
 
 _CONSOLE = re.compile(r"```console\n\$ (encord-manifest [^\n]*)\n(.*?)```", re.S)

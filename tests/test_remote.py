@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from encord_manifest.authority import HostPattern
-from encord_manifest.remote.check import RemoteSettings, check
-from encord_manifest.remote.http import Fetcher, FetchSettings
-from encord_manifest.remote.sniff import sniff
+from encord_manifest._internal.remote.check import RemoteSettings, check
+from encord_manifest._internal.remote.http import Fetcher, FetchSettings
+from encord_manifest._internal.remote.sniff import sniff
+from encord_manifest._internal.text.authority import HostPattern
 from tests.helpers import run_cli, use_proxy
 from tests.object_server import ObjectServer, object_server
 
@@ -304,7 +304,7 @@ def test_a_presigned_query_string_never_appears(
 
 
 def test_every_remote_rule_is_reported_by_some_object(server: ObjectServer) -> None:
-    from encord_manifest.rules import all_rules
+    from encord_manifest._internal.rules import all_rules
 
     urls = [
         server.url("/all/missing.jpg"),

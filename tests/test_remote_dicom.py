@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from encord_manifest.remote import dicom
-from encord_manifest.remote.check import RemoteSettings, check
-from encord_manifest.remote.dicom import (
+from encord_manifest._internal.remote import dicom
+from encord_manifest._internal.remote.check import RemoteSettings, check
+from encord_manifest._internal.remote.dicom import (
     FIRST_READ,
     MAX_INFLATED,
     MAX_REQUESTS,
@@ -23,7 +23,7 @@ from encord_manifest.remote.dicom import (
     parse,
     read_header,
 )
-from encord_manifest.remote.http import Fetcher, FetchSettings
+from encord_manifest._internal.remote.http import Fetcher, FetchSettings
 from tests.dicom_files import (
     deflated,
     derived,

@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from encord_manifest.remote.check import RemoteSettings, check
-from encord_manifest.remote.http import Fetcher, FetchSettings
-from encord_manifest.remote.images import MAX_FRAME_PIXELS, READS, frame_verdicts, size_of
+from encord_manifest._internal.remote.check import RemoteSettings, check
+from encord_manifest._internal.remote.http import Fetcher, FetchSettings
+from encord_manifest._internal.remote.images import MAX_FRAME_PIXELS, READS, frame_verdicts, size_of
 from tests.object_server import ObjectServer, object_server
 
 SETTINGS = FetchSettings(allow_private_hosts=True, retries=0)

@@ -23,10 +23,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from encord_manifest.authority import parse_url
-from encord_manifest.remote.check import RemoteSettings, check
-from encord_manifest.remote.http import Fetcher, FetchSettings
-from encord_manifest.remote.signing import (
+from encord_manifest._internal.remote.check import RemoteSettings, check
+from encord_manifest._internal.remote.http import Fetcher, FetchSettings
+from encord_manifest._internal.remote.signing import (
     Credentials,
     CredentialsError,
     find_credentials,
@@ -34,6 +33,7 @@ from encord_manifest.remote.signing import (
     sign_v4,
     signer,
 )
+from encord_manifest._internal.text.authority import parse_url
 from tests.dicom_files import sample
 from tests.helpers import run_cli
 
@@ -175,7 +175,7 @@ def test_signed_reads_also_sniff(moto: Moto) -> None:
 
 
 def test_every_object_is_read_with_one_signed_ranged_get(moto: Moto, tmp_path: Path) -> None:
-    from encord_manifest.remote.cache import ResultCache
+    from encord_manifest._internal.remote.cache import ResultCache
 
     names = ("cat.jpg", "page.jpg", "empty.jpg")
     data = {"images": [{"objectUrl": f"{VIRTUAL}/{name}"} for name in names]}

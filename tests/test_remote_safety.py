@@ -20,14 +20,19 @@ from pathlib import Path
 
 import pytest
 
-from encord_manifest.authority import HostPattern, UnsafeURL, parse_url
-from encord_manifest.linter import lint_file
-from encord_manifest.remote.check import RemoteSettings, check
-from encord_manifest.remote.http import OBJECT_DEADLINE_FACTOR, Fetcher, FetchError, FetchSettings
-from encord_manifest.remote.safety import AddressPolicy, RefusedHost, is_public
-from encord_manifest.remote.signing import Credentials, signer
-from encord_manifest.report import OutputFormat, ReportOptions, reporter
-from encord_manifest.settings import LintSettings
+from encord_manifest._internal.engine.linter import lint_file
+from encord_manifest._internal.model.settings import LintSettings
+from encord_manifest._internal.remote.check import RemoteSettings, check
+from encord_manifest._internal.remote.http import (
+    OBJECT_DEADLINE_FACTOR,
+    Fetcher,
+    FetchError,
+    FetchSettings,
+)
+from encord_manifest._internal.remote.safety import AddressPolicy, RefusedHost, is_public
+from encord_manifest._internal.remote.signing import Credentials, signer
+from encord_manifest._internal.report import OutputFormat, ReportOptions, reporter
+from encord_manifest._internal.text.authority import HostPattern, UnsafeURL, parse_url
 from tests.helpers import run_cli, use_proxy
 from tests.object_server import LoggedRequest, ObjectServer, object_server
 

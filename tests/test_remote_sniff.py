@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from encord_manifest.remote.check import RemoteSettings, Target, check, probe
-from encord_manifest.remote.http import Fetcher, FetchSettings
-from encord_manifest.remote.magic import looks_binary
-from encord_manifest.remote.sniff import contradiction, expected, sniff
+from encord_manifest._internal.remote.check import RemoteSettings, Target, check, probe
+from encord_manifest._internal.remote.http import Fetcher, FetchSettings
+from encord_manifest._internal.remote.magic import looks_binary
+from encord_manifest._internal.remote.sniff import contradiction, expected, sniff
 from tests.object_server import ObjectServer, object_server
 
 SETTINGS = FetchSettings(allow_private_hosts=True, retries=0)
@@ -303,7 +303,7 @@ def test_a_gzip_encoded_answer_is_judged_by_what_it_inflates_to(server: ObjectSe
 def test_a_cached_verdict_is_revalidated_without_a_body(
     server: ObjectServer, tmp_path: Path
 ) -> None:
-    from encord_manifest.remote.cache import ResultCache
+    from encord_manifest._internal.remote.cache import ResultCache
 
     url = server.put("/cached/page.jpg", HTML, "image/jpeg")
     cache = ResultCache(tmp_path)

@@ -17,18 +17,18 @@ from hypothesis import strategies as st
 from syrupy.assertion import SnapshotAssertion
 from typer.testing import CliRunner
 
-from encord_manifest.cli import app
-from encord_manifest.diagnostics import Diagnostic, Severity, Span
-from encord_manifest.linter import FileResult, lint_file
-from encord_manifest.report import (
+from encord_manifest._internal.cli.app import app
+from encord_manifest._internal.engine.linter import FileResult, lint_file
+from encord_manifest._internal.model.diagnostics import Diagnostic, Severity, Span
+from encord_manifest._internal.model.settings import LintSettings
+from encord_manifest._internal.report import (
     OutputFormat,
     ReportOptions,
     default_format,
     reporter,
     use_color,
 )
-from encord_manifest.report.github import annotation
-from encord_manifest.settings import LintSettings
+from encord_manifest._internal.report.github import annotation
 from tests.helpers import CSV_EXAMPLES, CSV_INVALID, EXAMPLES, INVALID, ROOT, VALID, run_cli
 
 runner = CliRunner()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from encord_manifest.rules import all_rules
+from encord_manifest._internal.rules import all_rules
 from tests.helpers import codes
 
 LITERAL = [rule for rule in all_rules().values() if rule.example_is_literal]

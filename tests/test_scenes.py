@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from encord_manifest import spec
-from encord_manifest.remote.check import targets
-from encord_manifest.schema import schema
-from encord_manifest.settings import LintSettings, Provider
-from encord_manifest.verify import expected_items
+from encord_manifest._internal.encord.verify import expected_items
+from encord_manifest._internal.model import spec
+from encord_manifest._internal.model.settings import LintSettings, Provider
+from encord_manifest._internal.remote.check import targets
+from encord_manifest._internal.rules.schema import schema
 from tests.helpers import ROOT, codes, lint
 
 B = "https://fleet.obs.eu-de.otc.t-systems.com/drive-1"
@@ -408,7 +408,7 @@ def test_verify_expects_one_row_per_scene_by_title_and_one_per_time_series() -> 
 
 
 def test_csv_cannot_carry_scenes_or_time_series() -> None:
-    from encord_manifest.convert import csv_refusals
+    from encord_manifest._internal.sources.convert import csv_refusals
 
     data = json.loads((ROOT / "fixtures/csv/refused/scenes-and-time-series.json").read_text())
     assert [r.pointer for r in csv_refusals(data)] == [("time_series",), ("scenes",)]

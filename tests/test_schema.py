@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from encord_manifest import schema
+from encord_manifest._internal.rules import schema
 
 _B = "https://b.s3.amazonaws.com"
 

@@ -3,7 +3,7 @@
 The encord SDK's pydantic models are the closest thing to Encord's server-side definition of
 an import. For every entry type, media metadata object and the manifest itself, each change
 of a valid entry (``sdk_shapes``: one field set to one case of value, dropped, misspelt...)
-is judged twice: by the linter's schema validation (``encord_manifest.schema.validate``, the
+is judged twice: by the linter's schema validation (``encord_manifest._internal.rules.schema.validate``, the
 shipped code) and by the SDK's model of the same entry (``sdk_verdicts`` documents how the
 file format maps onto the models' shapes). Where the two disagree, POLICY below says so and
 why; the tests hold the observed differences to be exactly the table's, so that a new SDK
@@ -29,9 +29,9 @@ pytest.importorskip(
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from encord_manifest import schema
-from encord_manifest.linter import lint_bytes
-from encord_manifest.settings import LintSettings
+from encord_manifest._internal.engine.linter import lint_bytes
+from encord_manifest._internal.model.settings import LintSettings
+from encord_manifest._internal.rules import schema
 from tests import sdk_shapes as shapes
 from tests import sdk_shapes_more as more
 from tests.sdk_cases import Change, Entry, apply, snake

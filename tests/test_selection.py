@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from encord_manifest.linter import load
-from encord_manifest.selection import EXCLUDE, FILES, skip_reason
+from encord_manifest._internal.engine.linter import load
+from encord_manifest._internal.files.selection import EXCLUDE, FILES, skip_reason
 from tests.helpers import ROOT, run_cli
 
 H = "https://b.s3.amazonaws.com"

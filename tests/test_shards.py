@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from encord_manifest import linter, shards
-from encord_manifest.linter import FileResult, lint_document, lint_file, load_file
-from encord_manifest.settings import LintSettings
+from encord_manifest._internal.engine import linter, shards
+from encord_manifest._internal.engine.linter import FileResult, lint_document, lint_file, load_file
+from encord_manifest._internal.model.settings import LintSettings
 from tests.helpers import EXAMPLES, INVALID, VALID
 
 _B = "https://scans.s3.eu-central-1.amazonaws.com"
@@ -490,7 +490,7 @@ def test_a_place_that_is_the_cut_list_as_a_whole_is_left_to_the_whole_lint(
 ) -> None:
     """The cut list begins in the first part's text and ends in the second's: neither part
     can place it, so a finding that points at it (or refers to it) sends the file whole."""
-    from encord_manifest.diagnostics import Finding
+    from encord_manifest._internal.model.diagnostics import Finding
 
     raw = json.dumps(clean_manifest(), indent=2).encode()
     cut = shards.find_cut(raw, shards.FIRST_SHARE)
@@ -741,8 +741,8 @@ def test_a_parts_findings_cross_the_pipe_whole() -> None:
     import dataclasses
     import pickle
 
-    from encord_manifest.diagnostics import Change, Finding, Fix, Span
-    from encord_manifest.part_findings import PartFindings
+    from encord_manifest._internal.engine.part_findings import PartFindings
+    from encord_manifest._internal.model.diagnostics import Change, Finding, Fix, Span
 
     span = Span(3, 4, 5, 6, field=7)
     finding = Finding(

@@ -8,7 +8,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 from typer.testing import CliRunner
 
-from encord_manifest.cli import app
+from encord_manifest._internal.cli.app import app
 from tests.helpers import (
     CSV_CONVERSIONS,
     CSV_EXAMPLES,

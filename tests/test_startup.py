@@ -17,27 +17,27 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from encord_manifest.cli import COMMANDS, _command_named, build_app
+from encord_manifest._internal.cli.app import COMMANDS, _command_named, build_app
 from tests.helpers import ROOT
 
 # Loaded by --remote, submit/status/verify, a configuration file, a run that writes, or the
 # file that needs them (cli_jobs: only the command a run names is registered, cli.build_app).
 NOT_FOR_A_PLAIN_LINT = {
-    "encord_manifest.remote",
-    "encord_manifest.remote.signing",
-    "encord_manifest.cli_jobs",
-    "encord_manifest.jobs",
-    "encord_manifest.shards",  # a file of 32 MB or more
-    "encord_manifest.part_findings",
+    "encord_manifest._internal.remote",
+    "encord_manifest._internal.remote.signing",
+    "encord_manifest._internal.cli.jobs",
+    "encord_manifest._internal.encord.jobs",
+    "encord_manifest._internal.engine.shards",  # a file of 32 MB or more
+    "encord_manifest._internal.engine.part_findings",
     "pickle",
-    "encord_manifest.typed_items",  # a file showing a key of the SDK's typed form
-    "encord_manifest.sdk_models",
-    "encord_manifest.sources.json_duplicates",  # a file repeating a key
-    "encord_manifest.writing",  # --fix, --output-file
-    "encord_manifest.write_guards",
-    "encord_manifest.submit",
-    "encord_manifest.submit_command",
-    "encord_manifest.verify",
+    "encord_manifest._internal.sources.typed_items",  # a file showing a key of the SDK's typed form
+    "encord_manifest._internal.sources.sdk_models",
+    "encord_manifest._internal.sources.json_duplicates",  # a file repeating a key
+    "encord_manifest._internal.files.writing",  # --fix, --output-file
+    "encord_manifest._internal.files.write_guards",
+    "encord_manifest._internal.encord.submit",
+    "encord_manifest._internal.cli.submit",
+    "encord_manifest._internal.encord.verify",
     "tomllib",
     "tomli",
     "configparser",
@@ -76,7 +76,7 @@ def test_a_plain_lint_of_a_clean_file_imports_nothing_it_does_not_use(tmp_path: 
     entries = [{"objectUrl": f"https://b.s3.amazonaws.com/a{i}.jpg"} for i in range(1000)]
     manifest.write_text(json.dumps({"images": entries}))
     loaded = _modules_loaded_by_lint(tmp_path, manifest)
-    assert "encord_manifest.linter" in loaded  # the probe saw the lint itself
+    assert "encord_manifest._internal.engine.linter" in loaded  # the probe saw the lint itself
     assert sorted(loaded & NOT_FOR_A_PLAIN_LINT) == []
 
 

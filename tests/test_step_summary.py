@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from encord_manifest.diagnostics import Diagnostic, Severity, Span
-from encord_manifest.linter import FileResult
-from encord_manifest.redaction import redact_text
-from encord_manifest.report import OutputFormat, ReportOptions, reporter
-from encord_manifest.report.step_summary import FIRST_FINDINGS, Links, render, text
+from encord_manifest._internal.engine.linter import FileResult
+from encord_manifest._internal.model.diagnostics import Diagnostic, Severity, Span
+from encord_manifest._internal.report import OutputFormat, ReportOptions, reporter
+from encord_manifest._internal.report.step_summary import FIRST_FINDINGS, Links, render, text
+from encord_manifest._internal.text.redaction import redact_text
 from tests.helpers import FIXTURES, run_cli
 
 SHA = "0123456789abcdef0123456789abcdef01234567"

@@ -484,7 +484,7 @@ def test_usage_errors(manifest, args, message):
 
 
 def test_deployments_can_be_named():
-    from encord_manifest.cli_jobs import _connection
+    from encord_manifest._internal.cli.jobs import _connection
 
     assert _connection(None, "us").domain == "https://api.us.encord.com"
     assert _connection(None, "EU").domain == "https://api.encord.com"
@@ -528,7 +528,7 @@ def test_only_one_module_imports_the_sdk():
         for path in (ROOT / "src").rglob("*.py")
         if re.search(r"^\s*(from encord[ .]|import encord\b)(?!_manifest)", path.read_text(), re.M)
     )
-    assert importing == ["src/encord_manifest/submit.py"]
+    assert importing == ["src/encord_manifest/_internal/encord/submit.py"]
 
 
 # -- the server going away while the job is followed ---------------------------------------------
@@ -542,11 +542,11 @@ def test_the_server_going_away_mid_poll_leaves_the_job_id_to_come_back_with(
     import encord.client
     from typer.testing import CliRunner
 
-    import encord_manifest.submit
-    from encord_manifest.cli import app
+    import encord_manifest._internal.encord.submit
+    from encord_manifest._internal.cli.app import app
 
     monkeypatch.setattr(encord.client, "LONG_POLLING_SLEEP_ON_FAILURE_SECONDS", 0.01)
-    monkeypatch.setattr(encord_manifest.submit, "REQUEST_BACKOFF", 0.01)
+    monkeypatch.setattr(encord_manifest._internal.encord.submit, "REQUEST_BACKOFF", 0.01)
     for name in [k for k in os.environ if k.startswith("ENCORD_")]:
         monkeypatch.delenv(name)
     server.plan = JobPlan(pending_polls=5, vanish_after_polls=2)
@@ -741,7 +741,7 @@ def test_ctrl_c_while_waiting_leaves_the_job_to_come_back_to(server, key, manife
 def test_progress_on_a_terminal_rewrites_one_line():
     import io
 
-    from encord_manifest.jobs import JobState, JobStatus, Progress
+    from encord_manifest._internal.encord.jobs import JobState, JobStatus, Progress
 
     stream = io.StringIO()
     progress = Progress(stream, terminal=True)
@@ -755,7 +755,7 @@ def test_progress_on_a_terminal_rewrites_one_line():
 
 
 def test_integrations_sharing_a_title_must_be_named_by_id():
-    from encord_manifest.jobs import ChoiceError, Integration, choose_integration
+    from encord_manifest._internal.encord.jobs import ChoiceError, Integration, choose_integration
 
     twins = [
         Integration("a-1", "bucket"),
@@ -774,8 +774,8 @@ def test_integrations_sharing_a_title_must_be_named_by_id():
 
 
 def test_pre_signed_links_match_their_entries_whatever_the_signature():
-    from encord_manifest.jobs import DatasetRow
-    from encord_manifest.verify import compare, expected_items
+    from encord_manifest._internal.encord.jobs import DatasetRow
+    from encord_manifest._internal.encord.verify import compare, expected_items
 
     url = "https://b.s3.amazonaws.com/a.jpg"
     items = list(expected_items({"images": [{"objectUrl": url + "?X-Amz-Signature=one"}]}))
@@ -811,7 +811,14 @@ def test_submit_and_verify_output(server, key, manifest, tmp_path, snapshot):
 
 
 def test_a_failed_long_sequence_shows_its_first_urls_in_text_and_all_in_json():
-    from encord_manifest.jobs import JobState, JobStatus, Target, UnitError, as_json, render_text
+    from encord_manifest._internal.encord.jobs import (
+        JobState,
+        JobStatus,
+        Target,
+        UnitError,
+        as_json,
+        render_text,
+    )
 
     frames = tuple(f"https://b.obs.eu-de.otc.t-systems.com/f/{n:04d}.png" for n in range(2000))
     state = JobState(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from encord_manifest import suggest
-from encord_manifest.suggest import suggest_key
+from encord_manifest._internal.text import suggest
+from encord_manifest._internal.text.suggest import suggest_key
 
 
 def test_a_hint_is_remembered_only_when_asked_to_be() -> None:

@@ -8,7 +8,7 @@ import difflib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from encord_manifest.textdiff import split_lines, unified_diff
+from encord_manifest._internal.text.textdiff import split_lines, unified_diff
 from tests.helpers import apply_unified_diff
 
 # Few distinct lines, so they repeat (as `{` and `},` do in manifests), and some unique ones.

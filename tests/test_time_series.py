@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from encord_manifest import spec
+from encord_manifest._internal.model import spec
 from tests.helpers import codes, lint
 
 URL = "https://fleet.obs.eu-de.otc.t-systems.com/drive-1/can-bus.csv"

@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 
-from encord_manifest import spec, typed_items
-from encord_manifest.convert import to_json_bytes
-from encord_manifest.diagnostics import Diagnostic, Severity
-from encord_manifest.fixes import fix_text
-from encord_manifest.linter import lint_file
-from encord_manifest.settings import LintSettings
+from encord_manifest._internal.engine.fixes import fix_text
+from encord_manifest._internal.engine.linter import lint_file
+from encord_manifest._internal.model import spec
+from encord_manifest._internal.model.diagnostics import Diagnostic, Severity
+from encord_manifest._internal.model.settings import LintSettings
+from encord_manifest._internal.sources import typed_items
+from encord_manifest._internal.sources.convert import to_json_bytes
 from tests import sdk_samples
 from tests.helpers import FIXTURES, lint, run_cli
 
@@ -97,7 +98,7 @@ def test_the_typed_form_is_never_reported_clean_whatever_else_is_off(tmp_path: P
     off = LintSettings(disabled=frozenset({"S101", "S105", "S106", "M203", "S107", "G503"}))
     assert [d.code for d in lint(TYPED.read_bytes(), off)] == ["S110"]
     # Linting in two parts (a large file) must not let the disabled signs pass unseen.
-    from encord_manifest import linter
+    from encord_manifest._internal.engine import linter
 
     path = tmp_path / "typed.json"
     path.write_bytes(TYPED.read_bytes())
@@ -207,7 +208,7 @@ def test_the_converter_changes_nothing_it_is_given() -> None:
 
 
 def test_a_typed_file_nested_to_the_limit_converts_without_a_traceback() -> None:
-    from encord_manifest.sources.nesting import MAX_DEPTH, parser_room
+    from encord_manifest._internal.sources.nesting import MAX_DEPTH, parser_room
 
     deep = "[" * (MAX_DEPTH - 4) + "]" * (MAX_DEPTH - 4)  # root, list, entry, clientMetadata
     text = (

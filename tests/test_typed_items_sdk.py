@@ -12,10 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from encord_manifest import sdk_models, spec, typed_items
-from encord_manifest.convert import to_json_bytes
-from encord_manifest.fixes import fix_text
-from encord_manifest.settings import LintSettings
+from encord_manifest._internal.engine.fixes import fix_text
+from encord_manifest._internal.model import spec
+from encord_manifest._internal.model.settings import LintSettings
+from encord_manifest._internal.sources import sdk_models, typed_items
+from encord_manifest._internal.sources.convert import to_json_bytes
 from tests import sdk_samples
 from tests.test_typed_items import remaining
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from encord_manifest import spec
-from encord_manifest.rules import urls
+from encord_manifest._internal.model import spec
+from encord_manifest._internal.rules import urls
 from tests.helpers import codes, lint
 
 B = "https://media.obs.eu-de.otc.t-systems.com"
@@ -230,7 +230,7 @@ def test_presigned_query_strings_never_appear_in_messages() -> None:
 
 
 def test_provider_hosts() -> None:
-    from encord_manifest.settings import LintSettings, Provider
+    from encord_manifest._internal.model.settings import LintSettings, Provider
 
     cases = {
         Provider.OTC: [
@@ -293,7 +293,7 @@ def test_repeated_urls_are_those_a_counter_finds_more_than_once(
     chunks or across two lists is found whatever the chunk size."""
     from collections import Counter
 
-    from encord_manifest.rules.view import Column
+    from encord_manifest._internal.rules.view import Column
 
     columns = [Column("images", values, None, None, "objectUrl") for values in lists]
     counted = Counter(url for values in lists for url in values)

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from encord_manifest import write_guards, writing
-from encord_manifest.writing import ABSENT, WriteRefused, snapshot, write_file
+from encord_manifest._internal.files import write_guards, writing
+from encord_manifest._internal.files.writing import ABSENT, WriteRefused, snapshot, write_file
 from tests.helpers import ROOT, run_cli
 
 H = "https://ward-cams.obs.eu-de.otc.t-systems.com"

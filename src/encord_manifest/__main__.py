@@ -1,3 +1,3 @@
-from encord_manifest.cli import main
+from encord_manifest._internal.cli.app import main
 
 main()

@@ -1,0 +1,1 @@
+"""The lint pipeline: load, check, place findings; the parallel parts; fixes."""
