@@ -16,8 +16,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from encord_manifest._internal.rules import all_rules, schema_scenes
-from encord_manifest._internal.rules import schema as schema_module
+from encord_manifest._internal.rules import all_rules, schema_errors, schema_scenes
 from encord_manifest._internal.text.redaction import redact_text
 from tests.helpers import FIXTURES, ROOT
 from tests.helpers import lint as lint_text
@@ -112,7 +111,7 @@ def _schema_codes() -> set[str]:
     """Every code the schema's translators can report (the rules the schema covers)."""
     rules = all_rules()
     found = set()
-    for module in (schema_module, schema_scenes):
+    for module in (schema_errors, schema_scenes):
         source = Path(module.__file__ or "").read_text(encoding="utf-8")
         for family, constant in re.findall(
             r"\b(structure|groups|metadata|scenes|time_series)\.([A-Z][A-Z_]+)\b", source

@@ -80,7 +80,7 @@ def test_unknown_columns_of_one_header_are_capped_and_counted() -> None:
 
 def test_the_cap_bounds_the_work_not_only_the_output(monkeypatch: pytest.MonkeyPatch) -> None:
     """Suggestions are looked for only for the keys reported."""
-    import encord_manifest._internal.rules.schema as schema
+    import encord_manifest._internal.rules.schema_errors as schema_errors
     from encord_manifest._internal.text import suggest
 
     calls = []
@@ -90,7 +90,7 @@ def test_the_cap_bounds_the_work_not_only_the_output(monkeypatch: pytest.MonkeyP
         calls.append(args)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(schema, "suggest_key", counted)
+    monkeypatch.setattr(schema_errors, "suggest_key", counted)
     lint(_entry_with_unknown_keys(5_000))
     assert len(calls) <= MAX_FINDINGS_PER_KIND + 2  # + S107's look for a misspelt field
 

@@ -176,11 +176,11 @@ def test_entry_starts_from_separators_are_where_the_walk_finds_them(
 ) -> None:
     """A part that begins inside the entry list, parsed in pieces as a child parses it: places
     found from its checkpoints are the places the plain walk finds, decoys or not."""
-    from encord_manifest._internal.engine import shards
+    from encord_manifest._internal.engine.parts import cutting, parsing
 
     text = json.dumps({"images": items}, indent=indent)
     entries = text[text.index("[") + 1 :].lstrip()
-    parsed = shards.parse_second(entries, shards.Cut("images", 0, 0), piece)
+    parsed = parsing.parse_second(entries, cutting.Cut("images", 0, 0), piece)
     assert parsed.data["images"] == items
     places = _places(items, ("images",))[1:]
     whole_entries = [(pointer, value) for pointer, value in places if len(pointer) == 2]
@@ -202,13 +202,13 @@ def test_entries_in_a_piece_are_found_without_walking_the_entries_before_them(
 ) -> None:
     """A place in any piece but a list's last is reached from the separators the search
     found: no entry before it is skipped bracket by bracket."""
-    from encord_manifest._internal.engine import shards
+    from encord_manifest._internal.engine.parts import cutting, parsing
     from encord_manifest._internal.sources import json_locator
 
     items = [{"objectUrl": f"https://b/{n}.jpg", "m": {"k": [n]}} for n in range(300)]
     text = json.dumps({"images": items}, indent=2)
     entries = text[text.index("{", 1) :]
-    parsed = shards.parse_second(entries, shards.Cut("images", 0, 0), 2_000)
+    parsed = parsing.parse_second(entries, cutting.Cut("images", 0, 0), 2_000)
     marks = parsed.checkpoints["images"]
     assert len(marks) > 3
     wanted = [marks[1][0] + 7, marks[2][0] - 1, marks[-2][0] + 3]

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from encord_manifest._internal.model.settings import LintSettings, Provider
-from encord_manifest._internal.remote.check import targets
+from encord_manifest._internal.remote.targets import targets
 from encord_manifest._internal.rules import placeholders, urls
 from encord_manifest._internal.rules.placeholders import never_requested, placeholder_problem
 from tests.helpers import codes, lint, run_cli

@@ -23,12 +23,9 @@ import pytest
 from encord_manifest._internal.engine.linter import lint_file
 from encord_manifest._internal.model.settings import LintSettings
 from encord_manifest._internal.remote.check import RemoteSettings, check
-from encord_manifest._internal.remote.http import (
-    OBJECT_DEADLINE_FACTOR,
-    Fetcher,
-    FetchError,
-    FetchSettings,
-)
+from encord_manifest._internal.remote.fetch_errors import FetchError
+from encord_manifest._internal.remote.fetch_settings import OBJECT_DEADLINE_FACTOR
+from encord_manifest._internal.remote.http import Fetcher, FetchSettings
 from encord_manifest._internal.remote.safety import AddressPolicy, RefusedHost, is_public
 from encord_manifest._internal.remote.signing import Credentials, signer
 from encord_manifest._internal.report import OutputFormat, ReportOptions, reporter

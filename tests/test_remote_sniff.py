@@ -15,10 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from encord_manifest._internal.remote.check import RemoteSettings, Target, check, probe
+from encord_manifest._internal.remote.check import RemoteSettings, check
 from encord_manifest._internal.remote.http import Fetcher, FetchSettings
 from encord_manifest._internal.remote.magic import looks_binary
+from encord_manifest._internal.remote.probe import probe
 from encord_manifest._internal.remote.sniff import contradiction, expected, sniff
+from encord_manifest._internal.remote.targets import Target
 from tests.object_server import ObjectServer, object_server
 
 SETTINGS = FetchSettings(allow_private_hosts=True, retries=0)

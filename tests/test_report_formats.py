@@ -18,8 +18,9 @@ from syrupy.assertion import SnapshotAssertion
 from typer.testing import CliRunner
 
 from encord_manifest._internal.cli.app import app
-from encord_manifest._internal.engine.linter import FileResult, lint_file
+from encord_manifest._internal.engine.linter import lint_file
 from encord_manifest._internal.model.diagnostics import Diagnostic, Severity, Span
+from encord_manifest._internal.model.results import FileResult
 from encord_manifest._internal.model.settings import LintSettings
 from encord_manifest._internal.report import (
     OutputFormat,

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from encord_manifest._internal.encord.verify import expected_items
 from encord_manifest._internal.model import spec
 from encord_manifest._internal.model.settings import LintSettings, Provider
-from encord_manifest._internal.remote.check import targets
+from encord_manifest._internal.remote.targets import targets
 from encord_manifest._internal.rules.schema import schema
 from tests.helpers import ROOT, codes, lint
 

@@ -1,4 +1,4 @@
-"""A large JSON manifest is linted in two parts by two processes (``shards``): never a
+"""A large JSON manifest is linted in two parts by two processes (``parts``): never a
 different report from the whole-file lint, only a faster one when there is nothing to locate.
 
 Here the parts start at any size and pieces are a few hundred characters, so small manifests
@@ -19,8 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from encord_manifest._internal.engine import linter, shards
-from encord_manifest._internal.engine.linter import FileResult, lint_document, lint_file, load_file
+from encord_manifest._internal.engine import linter
+from encord_manifest._internal.engine.linter import lint_document, lint_file, load_file
+from encord_manifest._internal.engine.parts import checking, children, cutting, parsing
+from encord_manifest._internal.model.results import FileResult
 from encord_manifest._internal.model.settings import LintSettings
 from tests.helpers import EXAMPLES, INVALID, VALID
 
@@ -30,7 +32,7 @@ _B = "https://scans.s3.eu-central-1.amazonaws.com"
 @pytest.fixture(autouse=True)
 def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(linter, "PARTS_MIN_BYTES", 0)
-    monkeypatch.setattr(shards, "PIECE_CHARACTERS", 300)
+    monkeypatch.setattr(children, "PIECE_CHARACTERS", 300)
 
 
 def _alone_or_fail(patience: float = 10.0) -> None:
@@ -167,7 +169,7 @@ def _straddling(tmp_path: Path, change: Any, marker: str) -> tuple[list[Any], li
     change(manifest)
     path = write(tmp_path / "straddling.json", manifest)
     raw = path.read_bytes()
-    cut = shards.find_cut(raw, shards.FIRST_SHARE)
+    cut = cutting.find_cut(raw, cutting.FIRST_SHARE)
     assert raw.index(marker.encode()) < cut.first_end < raw.rindex(marker.encode())
     return whole_and_parts(path)
 
@@ -404,7 +406,7 @@ def test_each_part_reports_and_places_its_own_findings(
     whole, in_parts = whole_and_parts(path)
     assert parts_taken == [True]
     assert in_parts == whole
-    cut = shards.find_cut(path.read_bytes(), shards.FIRST_SHARE)
+    cut = cutting.find_cut(path.read_bytes(), cutting.FIRST_SHARE)
     cut_line = path.read_bytes()[: cut.second_start].count(b"\n") + 1
     codes = {d.code for d in in_parts}
     assert codes == {"U301", "U302", "U303", "U307", "U308", "T401", "S105"}, codes
@@ -483,7 +485,7 @@ def test_random_findings_on_both_sides_of_the_cut(tmp_path: Path, parts_taken: l
     assert sum(parts_taken) >= len(parts_taken) * 2 // 3, parts_taken
 
 
-@pytest.mark.parametrize("decode", [shards.first_text, shards.second_text])
+@pytest.mark.parametrize("decode", [cutting.first_text, cutting.second_text])
 @pytest.mark.parametrize("field", ["pointer", "related"])
 def test_a_place_that_is_the_cut_list_as_a_whole_is_left_to_the_whole_lint(
     decode: Any, field: str
@@ -493,15 +495,15 @@ def test_a_place_that_is_the_cut_list_as_a_whole_is_left_to_the_whole_lint(
     from encord_manifest._internal.model.diagnostics import Finding
 
     raw = json.dumps(clean_manifest(), indent=2).encode()
-    cut = shards.find_cut(raw, shards.FIRST_SHARE)
-    parse = shards.parse_first if decode is shards.first_text else shards.parse_second
+    cut = cutting.find_cut(raw, cutting.FIRST_SHARE)
+    parse = parsing.parse_first if decode is cutting.first_text else parsing.parse_second
     text, local_cut = decode(raw, cut)
     parsed = parse(text, local_cut, 300)
     pointer = ("videos", 0) if field == "related" else (cut.list_key,)
     related = (cut.list_key,) if field == "related" else None
     finding = Finding("U303", pointer, "a message", related=related)
-    with pytest.raises(shards.NotSplit):
-        shards._placed([finding], decode, raw, cut, parsed)
+    with pytest.raises(cutting.NotSplit):
+        checking._placed([finding], decode, raw, cut, parsed)
 
 
 def test_text_that_looks_like_a_place_between_entries(
@@ -522,11 +524,11 @@ def test_text_that_looks_like_a_place_between_entries(
     assert len(parts_taken) == 2
 
 
-@pytest.mark.parametrize("part", [shards.parse_first, shards.parse_second])
+@pytest.mark.parametrize("part", [parsing.parse_first, parsing.parse_second])
 def test_a_cut_inside_a_string_is_refused(part: Any) -> None:
     text = json.dumps({"images": [_image(0, clientMetadata={"note": "a}, {b"}), _image(1)]})
-    inside = shards.Cut("images", text.index("}, {b") + 1, text.index("{b"))
-    with pytest.raises(shards.NotSplit):
+    inside = cutting.Cut("images", text.index("}, {b") + 1, text.index("{b"))
+    with pytest.raises(cutting.NotSplit):
         part(text, inside, 50)
 
 
@@ -534,13 +536,13 @@ def _fail(*args: Any, **kwargs: Any) -> Any:
     raise MemoryError("the child ran out")
 
 
-def _fail_to_send(self: shards.Part, to_send: bool = False) -> Any:
+def _fail_to_send(self: checking.Part, to_send: bool = False) -> Any:
     if to_send:
         raise MemoryError("the child ran out")
     return _summary(self, to_send)
 
 
-_summary = shards.Part.summary
+_summary = checking.Part.summary
 
 
 @pytest.mark.parametrize(
@@ -560,9 +562,9 @@ def test_a_failing_child_means_the_whole_file_is_linted(
     replacement: Any,
 ) -> None:
     if where == "Part.summary":
-        monkeypatch.setattr(shards.Part, "summary", replacement)
+        monkeypatch.setattr(checking.Part, "summary", replacement)
     else:
-        monkeypatch.setattr(shards, where, replacement)
+        monkeypatch.setattr(children, where, replacement)
     whole, in_parts = whole_and_parts(write(tmp_path / "clean.json", clean_manifest()))
     assert parts_taken == [False] and in_parts == whole == []
     with pytest.raises(ChildProcessError):
@@ -691,13 +693,13 @@ def test_any_manifest_is_reported_alike(
     assert in_parts == whole
 
 
-def _parts(raw: bytes) -> tuple[dict[str, Any], bool, dict[str, Any], bool, shards.Cut]:
+def _parts(raw: bytes) -> tuple[dict[str, Any], bool, dict[str, Any], bool, cutting.Cut]:
     """Each part decoded and parsed from the file's bytes, as the two children do it."""
-    cut = shards.find_cut(raw)
-    first_text, first_cut = shards.first_text(raw, cut)
-    second_text, second_cut = shards.second_text(raw, cut)
-    first = shards.parse_first(first_text, first_cut, piece=50)
-    second = shards.parse_second(second_text, second_cut, piece=50)
+    cut = cutting.find_cut(raw)
+    first_text, first_cut = cutting.first_text(raw, cut)
+    second_text, second_cut = cutting.second_text(raw, cut)
+    first = parsing.parse_first(first_text, first_cut, piece=50)
+    second = parsing.parse_second(second_text, second_cut, piece=50)
     for text, parsed in ((first_text, first), (second_text, second)):
         assert cut.list_key in parsed.checkpoints
         for key, marks in parsed.checkpoints.items():
@@ -719,7 +721,7 @@ def test_the_two_parts_make_the_whole(manifest: dict[str, Any], indent: int | No
     raw = _utf8(json.dumps(manifest, indent=indent, ensure_ascii=False))
     try:
         first, repeated_first, second, repeated_second, cut = _parts(raw)
-    except shards.NotSplit:
+    except cutting.NotSplit:
         return
     assert not repeated_first and not repeated_second
     combined = {**first, **second, cut.list_key: first[cut.list_key] + second[cut.list_key]}
@@ -741,7 +743,7 @@ def test_a_parts_findings_cross_the_pipe_whole() -> None:
     import dataclasses
     import pickle
 
-    from encord_manifest._internal.engine.part_findings import PartFindings
+    from encord_manifest._internal.engine.parts.findings import PartFindings
     from encord_manifest._internal.model.diagnostics import Change, Finding, Fix, Span
 
     span = Span(3, 4, 5, 6, field=7)
@@ -775,7 +777,7 @@ def test_pieces_guessed_inside_an_entry_are_extended() -> None:
     }
     text = json.dumps(manifest)
     entries = text[text.index("[") + 1 :]
-    parsed = shards.parse_second(entries, shards.Cut("images", 0, 0), 40)
+    parsed = parsing.parse_second(entries, cutting.Cut("images", 0, 0), 40)
     assert parsed.data["images"] == manifest["images"]
     assert len(parsed.checkpoints["images"]) > 1
     _assert_true_starts(entries, manifest["images"], parsed.checkpoints["images"])

@@ -21,14 +21,20 @@ from encord_manifest._internal.cli.app import COMMANDS, _command_named, build_ap
 from tests.helpers import ROOT
 
 # Loaded by --remote, submit/status/verify, a configuration file, a run that writes, or the
-# file that needs them (cli_jobs: only the command a run names is registered, cli.build_app).
+# file that needs them (cli/jobs.py: only the command a run names is registered, app.build_app).
 NOT_FOR_A_PLAIN_LINT = {
     "encord_manifest._internal.remote",
     "encord_manifest._internal.remote.signing",
     "encord_manifest._internal.cli.jobs",
     "encord_manifest._internal.encord.jobs",
-    "encord_manifest._internal.engine.shards",  # a file of 32 MB or more
-    "encord_manifest._internal.engine.part_findings",
+    "encord_manifest._internal.engine.parts",  # a file of 32 MB or more
+    "encord_manifest._internal.engine.parts.cutting",
+    "encord_manifest._internal.engine.parts.parsing",
+    "encord_manifest._internal.engine.parts.checking",
+    "encord_manifest._internal.engine.parts.combining",
+    "encord_manifest._internal.engine.parts.findings",
+    "encord_manifest._internal.engine.parts.children",
+    "encord_manifest._internal.engine.locations",  # a file with findings
     "pickle",
     "encord_manifest._internal.sources.typed_items",  # a file showing a key of the SDK's typed form
     "encord_manifest._internal.sources.sdk_models",
@@ -36,7 +42,7 @@ NOT_FOR_A_PLAIN_LINT = {
     "encord_manifest._internal.files.writing",  # --fix, --output-file
     "encord_manifest._internal.files.write_guards",
     "encord_manifest._internal.encord.submit",
-    "encord_manifest._internal.cli.submit",
+    "encord_manifest._internal.cli.jobs_run",
     "encord_manifest._internal.encord.verify",
     "tomllib",
     "tomli",

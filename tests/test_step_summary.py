@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from encord_manifest._internal.engine.linter import FileResult
 from encord_manifest._internal.model.diagnostics import Diagnostic, Severity, Span
+from encord_manifest._internal.model.results import FileResult
 from encord_manifest._internal.report import OutputFormat, ReportOptions, reporter
 from encord_manifest._internal.report.step_summary import FIRST_FINDINGS, Links, render, text
 from encord_manifest._internal.text.redaction import redact_text

@@ -1,4 +1,4 @@
-"""Choices shared by the commands' options (cli.py and cli_jobs.py)."""
+"""Choices shared by the commands' options (``options.py`` and ``jobs.py``)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """`lint --fix` and `lint --diff` for one file: read, fix, write atomically or show the diff.
 
-Kept apart from the CLI like `convert_command`: a file in, the findings that remain out,
+Kept apart from the CLI like ``convert_run``: a file in, the findings that remain out,
 messages to the streams given.
 """
 
@@ -12,7 +12,6 @@ from typing import TextIO
 
 from encord_manifest._internal.engine.fixes import fix_bytes
 from encord_manifest._internal.engine.linter import (
-    FileResult,
     SourceFormat,
     lint_bytes,
     load,
@@ -21,6 +20,7 @@ from encord_manifest._internal.engine.linter import (
     source_format,
 )
 from encord_manifest._internal.files.writing import OutputError, Snapshot, snapshot, write_file
+from encord_manifest._internal.model.results import FileResult
 from encord_manifest._internal.model.settings import LintSettings
 from encord_manifest._internal.text.redaction import escape_lines, shown_line
 

@@ -1,6 +1,6 @@
-"""The command line of ``submit``, ``status`` and ``verify`` (``cli.COMMANDS`` registers them).
+"""The command line of ``submit``, ``status`` and ``verify`` (``app.COMMANDS`` registers them).
 
-Options are parsed into the requests of ``submit_command.py``; nothing here talks to Encord.
+Options are parsed into the requests of ``jobs_run.py``; nothing here talks to Encord.
 """
 
 from __future__ import annotations
@@ -16,17 +16,17 @@ import typer
 from encord_manifest._internal.cli.choices import InputFormat, TextOrJson, choice_metavar
 from encord_manifest._internal.encord.deployments import DEPLOYMENTS
 
-# The commands import the Encord client (submit_command, jobs) when they run: this module is
+# The commands import the Encord client (``jobs_run``, ``encord.jobs``) when they run: this module is
 # loaded on every start of the command, `lint` included (tests/test_startup.py).
 if TYPE_CHECKING:
-    from encord_manifest._internal.cli.submit import Connection
+    from encord_manifest._internal.cli.jobs_run import Connection
 
 DEFAULT_DOMAIN = DEPLOYMENTS["eu"]
 _ENCORD = "Encord connection"
 _WAITING = "Waiting"
 
 
-#: Option types are written ``Optional[...]`` for typer, as in cli.py; one alias, one exemption.
+#: Option types are written ``Optional[...]`` for typer, as in options.py; one alias, one exemption.
 OptionalText = Optional[str]  # noqa: UP045
 
 
@@ -96,7 +96,7 @@ def _destination(metavar: str, help: str) -> Any:
 
 
 def _connection(key: Path | None, domain: str) -> Connection:
-    from encord_manifest._internal.cli.submit import Connection
+    from encord_manifest._internal.cli.jobs_run import Connection
     from encord_manifest._internal.encord.submit import KeySource
 
     domain = DEPLOYMENTS.get(domain.strip().lower(), domain)
@@ -113,87 +113,105 @@ def _one_of(**choices: str | None) -> tuple[str, str]:
     return given[0]
 
 
+ManifestArgument = Annotated[
+    str, typer.Argument(metavar="MANIFEST", help="The manifest (JSON or CSV; '-' reads stdin).")
+]
+SubmitIntegrationOption = Annotated[
+    str,
+    typer.Option(
+        "--integration",
+        metavar="NAME|ID",
+        help="The cloud integration that reads the bucket: its title or id.",
+        show_default=False,
+    ),
+]
+SubmitDatasetOption = Annotated[
+    OptionalText, _destination("HASH", "Add the files to this dataset (its hash).")
+]
+SubmitNewDatasetOption = Annotated[
+    OptionalText,
+    _destination("TITLE", "Create a dataset with this title and add the files to it."),
+]
+SubmitFolderOption = Annotated[
+    OptionalText,
+    _destination(
+        "UUID", "Register the files in this storage folder (its UUID) instead of a dataset."
+    ),
+]
+SubmitNewFolderOption = Annotated[
+    OptionalText,
+    _destination("NAME", "Create a storage folder with this name and register the files there."),
+]
+SubmitWaitOption = Annotated[
+    bool,
+    typer.Option(
+        "--wait/--no-wait",
+        help="Follow the job to its end, or print its id and leave.",
+        rich_help_panel=_WAITING,
+    ),
+]
+SubmitIgnoreErrorsOption = Annotated[
+    bool,
+    typer.Option(
+        "--ignore-errors/--no-ignore-errors",
+        help="Let the other files through when some fail (Encord's ignore_errors).",
+    ),
+]
+SubmitForceOption = Annotated[
+    bool, typer.Option("--force", help="Submit even when lint finds errors.")
+]
+SubmitRemoteOption = Annotated[
+    bool,
+    typer.Option(
+        "--remote",
+        help="Lint with the remote checks too (reads the objects) before submitting.",
+    ),
+]
+SubmitAllowPrivateHostsOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private-hosts", help="With --remote: let checks contact private addresses."
+    ),
+]
+SubmitAllowHostOption = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option(
+        "--allow-host",
+        metavar="HOST[:PORT]",
+        help="With --remote: let checks contact this private host (repeatable).",
+    ),
+]
+
+
 def submit(
-    manifest: Annotated[
-        str, typer.Argument(metavar="MANIFEST", help="The manifest (JSON or CSV; '-' reads stdin).")
-    ],
-    integration: Annotated[
-        str,
-        typer.Option(
-            "--integration",
-            metavar="NAME|ID",
-            help="The cloud integration that reads the bucket: its title or id.",
-            show_default=False,
-        ),
-    ],
-    dataset: Annotated[
-        OptionalText, _destination("HASH", "Add the files to this dataset (its hash).")
-    ] = None,
-    new_dataset: Annotated[
-        OptionalText,
-        _destination("TITLE", "Create a dataset with this title and add the files to it."),
-    ] = None,
-    folder: Annotated[
-        OptionalText,
-        _destination(
-            "UUID", "Register the files in this storage folder (its UUID) instead of a dataset."
-        ),
-    ] = None,
-    new_folder: Annotated[
-        OptionalText,
-        _destination(
-            "NAME", "Create a storage folder with this name and register the files there."
-        ),
-    ] = None,
+    manifest: ManifestArgument,
+    integration: SubmitIntegrationOption,
+    dataset: SubmitDatasetOption = None,
+    new_dataset: SubmitNewDatasetOption = None,
+    folder: SubmitFolderOption = None,
+    new_folder: SubmitNewFolderOption = None,
     key: KeyOption = None,
     domain: DomainOption = DEFAULT_DOMAIN,
-    wait: Annotated[
-        bool,
-        typer.Option(
-            "--wait/--no-wait",
-            help="Follow the job to its end, or print its id and leave.",
-            rich_help_panel=_WAITING,
-        ),
-    ] = True,
+    wait: SubmitWaitOption = True,
     timeout: TimeoutOption = None,
     poll_interval: IntervalOption = 5.0,
-    ignore_errors: Annotated[
-        bool,
-        typer.Option(
-            "--ignore-errors/--no-ignore-errors",
-            help="Let the other files through when some fail (Encord's ignore_errors).",
-        ),
-    ] = True,
-    force: Annotated[
-        bool, typer.Option("--force", help="Submit even when lint finds errors.")
-    ] = False,
-    remote: Annotated[
-        bool,
-        typer.Option(
-            "--remote",
-            help="Lint with the remote checks too (reads the objects) before submitting.",
-        ),
-    ] = False,
-    allow_private_hosts: Annotated[
-        bool,
-        typer.Option(
-            "--allow-private-hosts", help="With --remote: let checks contact private addresses."
-        ),
-    ] = False,
-    allow_host: Annotated[
-        Optional[list[str]],  # noqa: UP045
-        typer.Option(
-            "--allow-host",
-            metavar="HOST[:PORT]",
-            help="With --remote: let checks contact this private host (repeatable).",
-        ),
-    ] = None,
+    ignore_errors: SubmitIgnoreErrorsOption = True,
+    force: SubmitForceOption = False,
+    remote: SubmitRemoteOption = False,
+    allow_private_hosts: SubmitAllowPrivateHostsOption = False,
+    allow_host: SubmitAllowHostOption = None,
     output_format: ReportOption = TextOrJson.TEXT,
     input_format: InputFormatOption = None,
 ) -> None:
     """Lint a manifest, then register its files in Encord and report every file's fate."""
-    from encord_manifest._internal.cli.app import _or_usage_error, _remote_checker, _resolver
-    from encord_manifest._internal.cli.submit import Destination, SubmitRequest, Waiting, run_submit
+    from encord_manifest._internal.cli.common import or_usage_error, resolver
+    from encord_manifest._internal.cli.jobs_run import (
+        Destination,
+        SubmitRequest,
+        Waiting,
+        run_submit,
+    )
+    from encord_manifest._internal.remote.checker import RemoteOptions, remote_checker
 
     kind, value = _one_of(
         dataset=dataset, new_dataset=new_dataset, folder=folder, new_folder=new_folder
@@ -208,20 +226,14 @@ def submit(
             "the title must not be blank", param_hint=f"--{kind.replace('_', '-')}"
         )
     connection = _connection(key, domain)
-    settings = _resolver(None, [], [], None).resolve(manifest).lint
+    settings = resolver(None, [], [], None).resolve(manifest).lint
     extra = []
     if remote:
-        checker = _or_usage_error(
-            functools.partial(
-                _remote_checker,
-                32,
-                10.0,
-                allow_private_hosts,
-                None,
-                True,
-                allow_hosts=tuple(allow_host or ()),
-            )
+        # The defaults of lint --remote, with the two options submit takes.
+        options = RemoteOptions(
+            allow_private_hosts=allow_private_hosts, allow_hosts=tuple(allow_host or ())
         )
+        checker = or_usage_error(functools.partial(remote_checker, options))
         extra.append(checker(settings))
     request = SubmitRequest(
         manifest=manifest,
@@ -261,7 +273,7 @@ def status(
     output_format: ReportOption = TextOrJson.TEXT,
 ) -> None:
     """Report a job started earlier (the same report as submit)."""
-    from encord_manifest._internal.cli.submit import StatusRequest, Waiting, run_status
+    from encord_manifest._internal.cli.jobs_run import StatusRequest, Waiting, run_status
     from encord_manifest._internal.encord.jobs import Target
 
     try:
@@ -279,9 +291,7 @@ def status(
 
 
 def verify(
-    manifest: Annotated[
-        str, typer.Argument(metavar="MANIFEST", help="The manifest (JSON or CSV; '-' reads stdin).")
-    ],
+    manifest: ManifestArgument,
     dataset: Annotated[
         str,
         typer.Option(
@@ -298,7 +308,7 @@ def verify(
     input_format: InputFormatOption = None,
 ) -> None:
     """Compare a manifest with a dataset: entries missing from it, rows the manifest does not name."""
-    from encord_manifest._internal.cli.submit import VerifyRequest, run_verify
+    from encord_manifest._internal.cli.jobs_run import VerifyRequest, run_verify
 
     connection = _connection(key, domain)
     request = VerifyRequest(

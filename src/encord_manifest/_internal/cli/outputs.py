@@ -13,8 +13,8 @@ import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
-from encord_manifest._internal.engine.linter import FileResult
 from encord_manifest._internal.files.writing import OutputError, write_file
+from encord_manifest._internal.model.results import FileResult
 from encord_manifest._internal.report import OutputFormat, ReportOptions, reporter
 from encord_manifest._internal.text.redaction import redact_text
 

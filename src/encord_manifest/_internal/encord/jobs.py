@@ -1,6 +1,6 @@
 """Import jobs as this package sees them, independent of the SDK: records, reports, exit codes.
 
-``submit.py`` fills these records from the SDK; ``submit_command.py`` polls and reports. A job's
+``submit.py`` fills these records from the SDK; ``cli/jobs_run.py`` polls and reports. A job's
 fate is reported per unit (a video, an image, an image group or sequence, a DICOM series): the
 server's ``data_unit_errors`` name the object URLs, its error text and the subtask id that
 Encord's support asks for.

@@ -27,7 +27,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from encord_manifest._internal.engine.linter import (
-    FileResult,
     SourceFormat,
     lint_bytes,
     lint_document,
@@ -35,6 +34,7 @@ from encord_manifest._internal.engine.linter import (
 )
 from encord_manifest._internal.model.diagnostics import Change, Fix, Pointer
 from encord_manifest._internal.model.document import Document, Request
+from encord_manifest._internal.model.results import FileResult
 from encord_manifest._internal.model.settings import LintSettings
 from encord_manifest._internal.sources.csv_locator import CsvLocator
 from encord_manifest._internal.sources.encoding import UTF8_BOM, decode

@@ -6,7 +6,6 @@ import gc
 import mmap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from encord_manifest._internal.model.diagnostics import (
@@ -21,6 +20,7 @@ from encord_manifest._internal.model.diagnostics import (
     format_pointer,
 )
 from encord_manifest._internal.model.document import Document, Request
+from encord_manifest._internal.model.results import FileResult
 from encord_manifest._internal.model.settings import DEFAULT_MAX_INPUT_BYTES, LintSettings
 from encord_manifest._internal.rules import all_rules, family_checks
 from encord_manifest._internal.rules.view import ManifestView
@@ -34,16 +34,6 @@ from encord_manifest._internal.sources.reading import (
     source_text,
 )
 from encord_manifest._internal.sources.reading import read_input as read_input
-
-
-@dataclass
-class FileResult:
-    path: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    #: The text that was checked, for formats that show source lines (`full`); set when
-    #: there are diagnostics.
-    source: SourceText | None = None
-
 
 SourceFormat = Literal["json", "csv"]
 
@@ -146,12 +136,12 @@ def skip_unless_manifest(document: Document) -> None:
 
 
 #: Below this many bytes one process is as fast as two: forking and combining cost ~0.1 s.
-#: (Here, not in ``shards``: a small file's lint does not import the two-process machinery.)
+#: (Here, not in ``parts``: a small file's lint does not import the two-process machinery.)
 PARTS_MIN_BYTES = 32_000_000
 
 
 def _lint_in_parts(opened: Opened, settings: LintSettings) -> FileResult | None:
-    """A large JSON manifest linted by two processes (``shards``); None: lint it whole.
+    """A large JSON manifest linted by two processes (``parts``); None: lint it whole.
 
     The file is mapped, not read: the parts decode their halves of it themselves. Whatever
     stands in the way (an input that is not a large regular file, an encoding to report, a
@@ -163,7 +153,7 @@ def _lint_in_parts(opened: Opened, settings: LintSettings) -> FileResult | None:
     size = opened.size
     if size is None or size < PARTS_MIN_BYTES or size > settings.max_input_bytes:
         return None
-    from encord_manifest._internal.engine import shards
+    from encord_manifest._internal.engine import parts
     from encord_manifest._internal.sources.encoding import has_encoding_signature
 
     # The findings arrive as a few hundred thousand new objects, none in a cycle: with the
@@ -173,8 +163,8 @@ def _lint_in_parts(opened: Opened, settings: LintSettings) -> FileResult | None:
             with mmap.mmap(opened.stream.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
                 if has_encoding_signature(mapped[:4]):
                     return None
-                combined = shards.lint_in_parts(mapped, size, settings)
-        except (OSError, ValueError, shards.NotSplit):
+                combined = parts.lint_in_parts(mapped, size, settings)
+        except (OSError, ValueError, parts.NotSplit):
             return None
         found = combined.found
         document = Document(opened.path, "json", size, None, None)
@@ -303,7 +293,7 @@ def _locate(document: Document, findings: Sequence[Finding]) -> dict[Request, Sp
     """Spans for every finding that needs one: only files with findings pay for this."""
     if not findings:
         return {}
-    from encord_manifest._internal.engine.part_findings import location_requests
+    from encord_manifest._internal.engine.locations import location_requests
 
     requests = location_requests(findings)
     if not requests or document.locator is None:

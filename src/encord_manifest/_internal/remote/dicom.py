@@ -27,7 +27,9 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
 
-from encord_manifest._internal.remote.http import Answer, Fetcher, FetchError
+from encord_manifest._internal.remote.answers import Answer
+from encord_manifest._internal.remote.fetch_errors import FetchError
+from encord_manifest._internal.remote.http import Fetcher
 
 #: Tags every file needs (spec 6), by keyword and (group << 16 | element).
 REQUIRED: dict[str, int] = {

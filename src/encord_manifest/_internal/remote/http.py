@@ -28,21 +28,29 @@ object; HEAD only stands in where a server refuses GET (``GET_REFUSED``).
 
 from __future__ import annotations
 
-import email.utils
 import http.client
 import random
-import re
 import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 import urllib3
 
+from encord_manifest._internal.remote.answers import (
+    Answer,
+    finished,
+    read_at_most,
+    retry_after,
+    size_of,
+)
 from encord_manifest._internal.remote.connections import Connections, Proxy, Route, Watchdog
+from encord_manifest._internal.remote.fetch_errors import FetchError, connection_message
+from encord_manifest._internal.remote.fetch_settings import OBJECT_DEADLINE_FACTOR
+from encord_manifest._internal.remote.fetch_settings import FetchSettings as FetchSettings
+from encord_manifest._internal.remote.redirects import REDIRECTS, join_location, parse_requested
 from encord_manifest._internal.remote.safety import (
     AddressPolicy,
     RefusedHost,
@@ -51,81 +59,9 @@ from encord_manifest._internal.remote.safety import (
     UnresolvedHost,
     resolve,
 )
-from encord_manifest._internal.text.authority import HostPattern, ParsedURL, UnsafeURL, parse_url
+from encord_manifest._internal.text.authority import ParsedURL
 
 USER_AGENT = "encord-manifest (lint --remote)"
-_SECONDS = re.compile(r"[0-9]{1,9}")
-_CONTENT_RANGE_TOTAL = re.compile(r"bytes\s+(?:\d+-\d+|\*)/(\d+)")
-#: Answers to GET that mean "this server does not read objects out with GET; try HEAD".
-GET_REFUSED = frozenset({405, 501})
-#: An object's requests, retries and redirects together get this many times --timeout.
-OBJECT_DEADLINE_FACTOR = 3
-_REDIRECTS = frozenset({301, 302, 303, 307, 308})
-
-Signer = Callable[[str, ParsedURL, dict[str, str]], dict[str, str]]
-
-
-class FetchError(Exception):
-    """The object could not be fetched: ``kind`` says how (for the rule it maps to).
-
-    ``host`` is set when the reason is the host's, not the object's (the host is down, or
-    refused): every URL on it gets the same answer, which reports then give once per host.
-    """
-
-    def __init__(self, kind: str, message: str, host: str | None = None) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.host = host
-
-
-@dataclass(frozen=True)
-class FetchSettings:
-    #: Seconds to connect, and between bytes of an answer.
-    timeout: float = 10.0
-    retries: int = 3
-    #: First backoff in seconds; doubled each retry, with jitter.
-    backoff: float = 0.5
-    #: The longest Retry-After honoured, in seconds (a longer one is cut to this).
-    max_retry_after: float = 30.0
-    max_redirects: int = 10
-    allow_private_hosts: bool = False
-    #: Hosts (names or addresses, optionally with a port) opened one by one (--allow-host).
-    allow_hosts: tuple[HostPattern, ...] = ()
-    #: Seconds for the whole run's requests; None: no limit but each object's.
-    run_deadline: float | None = None
-    #: Extra headers per request (request signing plugs in here); called only on the origin
-    #: of the URL the manifest lists.
-    sign: Signer | None = None
-    #: Connect to another address for a host, keeping its name in the Host header and the
-    #: signature (curl's --connect-to): for endpoints without public DNS, and for tests.
-    #: Keys are "host" or "host:port", values "address:port"; the address is still checked.
-    connect_to: Mapping[str, str] = field(default_factory=dict)
-    #: Sign plain http:// requests too (test servers on loopback); a signature and a session
-    #: token otherwise travel only over TLS.
-    sign_plain_http: bool = False
-    #: A CA bundle for TLS (None: the system's).
-    ca_certs: str | None = None
-
-    @property
-    def policy(self) -> AddressPolicy:
-        return AddressPolicy(self.allow_private_hosts, self.allow_hosts)
-
-    @property
-    def object_deadline(self) -> float:
-        return OBJECT_DEADLINE_FACTOR * self.timeout
-
-
-@dataclass
-class Answer:
-    """What the server said: status, headers, and the prefix of the body that was read."""
-
-    url: str
-    status: int
-    headers: Mapping[str, str]
-    body: bytes = b""
-    #: The object's size, from Content-Range or (for a whole body) Content-Length.
-    size: int | None = None
-    method: str = "HEAD"
 
 
 @dataclass
@@ -220,7 +156,7 @@ class Fetcher:
         headers = dict(extra or {})
         if byte_range is not None:
             headers["Range"] = f"bytes={byte_range[0]}-{byte_range[1]}"
-        first = _parse(url, redirected=False)
+        first = parse_requested(url, redirected=False)
         seen: list[str] = []
         current = first
         while True:
@@ -230,9 +166,11 @@ class Fetcher:
                 current.scheme == "https" or self.settings.sign_plain_http
             )
             answer = self._with_retries(method, current, route, headers, limit, signed, deadline)
-            if answer.status in _REDIRECTS and "location" in answer.headers:
+            if answer.status in REDIRECTS and "location" in answer.headers:
                 seen.append(current.url)
-                target = _parse(_joined(current.url, answer.headers["location"]), redirected=True)
+                target = parse_requested(
+                    join_location(current.url, answer.headers["location"]), redirected=True
+                )
                 if target.url in seen or len(seen) > self.settings.max_redirects:
                     loop = target.url in seen
                     what = "loop" if loop else f"more than {self.settings.max_redirects}"
@@ -342,14 +280,14 @@ class Fetcher:
                 if time.monotonic() >= deadline:
                     raise self.late_error() from None
                 if attempt >= self.settings.retries:
-                    raise FetchError("unreachable", _connection_message(error)) from None
+                    raise FetchError("unreachable", connection_message(error)) from None
                 self._wait(self._backoff(attempt), deadline)
                 attempt += 1
                 continue
             if answer.status == 429 or answer.status >= 500:
                 if attempt >= self.settings.retries:
                     return answer
-                wait = _retry_after(answer.headers.get("retry-after"))
+                wait = retry_after(answer.headers.get("retry-after"))
                 if wait is None:
                     wait = self._backoff(attempt)
                 self._wait(min(wait, self.settings.max_retry_after), deadline)
@@ -410,7 +348,7 @@ class Fetcher:
                         connection.connect()
                     # ValueError: urllib3's CertificateError (a name the certificate lacks).
                     except (urllib3.exceptions.HTTPError, OSError, ValueError) as error:
-                        raise _ConnectFailed(_connection_message(error)) from None
+                        raise _ConnectFailed(connection_message(error)) from None
                 if ticket.expired:
                     raise TimeoutError("deadline")
                 try:
@@ -426,7 +364,7 @@ class Fetcher:
                     response = connection.getresponse()
                 body = b""
                 if method == "GET" and limit and 200 <= response.status < 300:
-                    body = _read_at_most(response, limit)
+                    body = read_at_most(response, limit)
                 if ticket.expired:
                     raise TimeoutError("deadline")
                 answer = Answer(
@@ -436,7 +374,7 @@ class Fetcher:
                     body=body,
                     method=method,
                 )
-                reusable = _finished(response, method)
+                reusable = finished(response, method)
             except BaseException:
                 connection.close()
                 if ticket.expired:
@@ -448,97 +386,6 @@ class Fetcher:
             # Whatever was not read is not wanted: closing drops the connection instead of
             # draining a body that may be gigabytes.
             connection.close()
-        answer.size = _size_of(answer)
+        answer.size = size_of(answer)
         self.counters.count(method, len(body))
         return answer
-
-
-def _joined(base: str, location: str) -> str:
-    """The redirect's target; a Location that cannot even be joined is refused like any
-    other URL that is not requested."""
-    try:
-        return urljoin(base, location)
-    except ValueError:
-        raise FetchError(
-            "refused-url", "a redirect leads to a URL that is not requested: it cannot be parsed"
-        ) from None
-
-
-def _parse(url: str, redirected: bool) -> ParsedURL:
-    try:
-        return parse_url(url)
-    except UnsafeURL as error:
-        where = "a redirect leads to a URL that is not requested: " if redirected else ""
-        raise FetchError("refused-url", f"{where}{error}") from None
-
-
-def _finished(response: urllib3.response.BaseHTTPResponse, method: str) -> bool:
-    """Whether the answer was read to its end on a connection the server keeps open (only
-    then may the connection carry another request)."""
-    original = getattr(response, "_original_response", None)
-    if original is None or original.will_close:
-        return False
-    if method == "HEAD" or response.status in (204, 304):
-        response.read()  # no body by definition: this only marks the answer as complete
-    return bool(original.isclosed())
-
-
-def _read_at_most(response: urllib3.response.BaseHTTPResponse, limit: int) -> bytes:
-    chunks, total = [], 0
-    for chunk in response.stream(min(65536, limit), decode_content=False):
-        chunks.append(chunk)
-        total += len(chunk)
-        if total >= limit:
-            break
-    return b"".join(chunks)[:limit]
-
-
-def _size_of(answer: Answer) -> int | None:
-    content_range = answer.headers.get("content-range", "")
-    match = _CONTENT_RANGE_TOTAL.match(content_range)
-    if match:
-        return int(match.group(1))
-    if answer.status == 200 or (answer.method == "HEAD" and 200 <= answer.status < 300):
-        length = answer.headers.get("content-length")
-        if length is not None and length.isdigit():
-            return int(length)
-    return None
-
-
-def _retry_after(value: str | None) -> float | None:
-    if value is None:
-        return None
-    value = value.strip()
-    if _SECONDS.fullmatch(value):
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-        return max(0.0, when.timestamp() - time.time())
-    except (TypeError, ValueError, OverflowError):
-        return None  # a hostile or broken date: the backoff decides
-
-
-def _connection_message(error: BaseException) -> str:
-    """What went wrong, in words that never quote the URL (its query may be a secret)."""
-    errors = urllib3.exceptions
-    # NewConnectionError is a subclass of the timeout errors in urllib3: ask it first.
-    if isinstance(error, errors.NewConnectionError):
-        cause = str(error).lower()
-        if "refused" in cause:
-            return "the connection was refused"
-        if "timed out" in cause:
-            return "no connection could be made in time"
-        return "cannot connect"
-    if isinstance(error, errors.ConnectTimeoutError):
-        return "no connection could be made in time"
-    if isinstance(error, ConnectionRefusedError):
-        return "the connection was refused"
-    if isinstance(error, errors.SSLError) or type(error).__name__.startswith(
-        ("SSL", "Certificate")
-    ):
-        return "the TLS handshake failed (certificate or protocol)"
-    if isinstance(error, (errors.TimeoutError, TimeoutError)):
-        return "no answer in time"
-    if isinstance(error, (errors.ProtocolError, ConnectionError, http.client.HTTPException)):
-        return "the connection was dropped"
-    return "cannot connect"

@@ -16,7 +16,9 @@ from __future__ import annotations
 import warnings
 from io import BytesIO
 
-from encord_manifest._internal.remote.http import Answer, Fetcher, FetchError
+from encord_manifest._internal.remote.answers import Answer
+from encord_manifest._internal.remote.fetch_errors import FetchError
+from encord_manifest._internal.remote.http import Fetcher
 from encord_manifest._internal.remote.sniff import sniff
 from encord_manifest._internal.rules import remote as rules
 

@@ -15,8 +15,8 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from encord_manifest._internal.engine.linter import FileResult
 from encord_manifest._internal.model.diagnostics import Diagnostic, Severity
+from encord_manifest._internal.model.results import FileResult
 from encord_manifest._internal.text.redaction import escape_control, shown_path
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from encord_manifest._internal.engine.linter import FileResult, InputError
 from encord_manifest._internal.model.diagnostics import Diagnostic
+from encord_manifest._internal.model.results import FileResult
 from encord_manifest._internal.report import ReportOptions, Summary
 from encord_manifest._internal.report.text import line_of, paint, summary_line
+from encord_manifest._internal.sources.reading import InputError
 from encord_manifest._internal.text.redaction import redact_text
 
 _CSV_LINES = re.compile(r"\r\n|\r|\n")

@@ -17,8 +17,8 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from encord_manifest._internal.engine.linter import FileResult
 from encord_manifest._internal.model.diagnostics import Diagnostic, Severity
+from encord_manifest._internal.model.results import FileResult
 from encord_manifest._internal.report import ReportOptions, Summary, Unread
 from encord_manifest._internal.report.text import render as render_concise
 from encord_manifest._internal.report.text import summary_line

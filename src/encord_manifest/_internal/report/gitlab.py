@@ -13,8 +13,8 @@ from typing import Any
 
 import orjson
 
-from encord_manifest._internal.engine.linter import FileResult
 from encord_manifest._internal.model.diagnostics import Diagnostic, Severity
+from encord_manifest._internal.model.results import FileResult
 from encord_manifest._internal.report import ReportOptions, Unread
 from encord_manifest._internal.report.identity import (
     fingerprints,

@@ -8,8 +8,8 @@ from typing import Any
 import orjson
 
 from encord_manifest import __version__
-from encord_manifest._internal.engine.linter import FileResult
 from encord_manifest._internal.model.diagnostics import Diagnostic
+from encord_manifest._internal.model.results import FileResult
 from encord_manifest._internal.report import ReportOptions, Summary
 
 

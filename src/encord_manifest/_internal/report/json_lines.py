@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import orjson
 
-from encord_manifest._internal.engine.linter import FileResult
+from encord_manifest._internal.model.results import FileResult
 from encord_manifest._internal.report import ReportOptions
 from encord_manifest._internal.report.json import diagnostic_record
 

@@ -13,8 +13,8 @@ import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Sequence
 
-from encord_manifest._internal.engine.linter import FileResult
 from encord_manifest._internal.model.diagnostics import Diagnostic
+from encord_manifest._internal.model.results import FileResult
 from encord_manifest._internal.report import ReportOptions, Unread
 
 #: Characters XML 1.0 cannot hold at all, not even escaped (a title with a control character).

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import orjson
 
-from encord_manifest._internal.engine.linter import FileResult
+from encord_manifest._internal.model.results import FileResult
 from encord_manifest._internal.report import OutputFormat, ReportOptions, Summary
 from encord_manifest._internal.report.text import summary_line
 from encord_manifest._internal.rules import all_rules

@@ -25,8 +25,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from encord_manifest._internal.engine.linter import FileResult
 from encord_manifest._internal.model.diagnostics import Diagnostic, Severity
+from encord_manifest._internal.model.results import FileResult
 from encord_manifest._internal.report import ReportOptions, Summary
 from encord_manifest._internal.report.text import summary_line
 from encord_manifest._internal.text.redaction import escape_control, redact_text

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from encord_manifest._internal.engine.linter import FileResult
 from encord_manifest._internal.model.diagnostics import Diagnostic, Severity
+from encord_manifest._internal.model.results import FileResult
 from encord_manifest._internal.report import ReportOptions, Summary
 
 _RESET = "\033[0m"

@@ -180,7 +180,7 @@ def client_metadata_kinds(view: ManifestView) -> dict[str, set[str]]:
     """The JSON types each clientMetadata key holds anywhere in the manifest (null aside).
 
     More than one type for a key is a finding (C-level zips gather the pairs; the places are
-    looked for only then). Parts of a manifest checked apart compare these (``shards``).
+    looked for only then). Parts of a manifest checked apart compare these (``engine.parts``).
     """
     cached = view.memo.get("client_metadata_kinds")
     if cached is not None:

@@ -1,6 +1,6 @@
 """How schema errors inside a scene or a time series' settings become P findings.
 
-``encord_manifest._internal.rules.schema`` hands over every error whose place is inside an entry's "scene"
+``encord_manifest._internal.rules.schema_errors`` hands over every error whose place is inside an entry's "scene"
 (``scenes``) or "settings" (``time_series``). Which code an error is told by the part of the
 schema that failed (its own subschema object, the one in ``schemas/manifest.schema.json``), so
 the code does not depend on how deep the stream sits or what it is called.
@@ -17,7 +17,7 @@ from typing import Any
 from encord_manifest._internal.model import spec
 from encord_manifest._internal.model.diagnostics import Finding, Pointer
 from encord_manifest._internal.rules import rename_key_fix, scenes, time_series
-from encord_manifest._internal.rules.schema_words import JSON_TYPE_NAMES
+from encord_manifest._internal.rules.schema_words import JSON_TYPE_NAMES, json_type_of
 from encord_manifest._internal.text.suggest import suggest_key
 
 #: Near misses that spelling alone does not find: what people write -> the key or type meant.
@@ -179,8 +179,6 @@ def _uri_message(error: Any, where: str) -> str:
 
 
 def _scene_not_object(error: Any, path: Pointer) -> Finding:
-    from encord_manifest._internal.rules.schema import json_type_of
-
     value = error.instance
     hint = None
     if isinstance(value, str):
@@ -230,8 +228,6 @@ def translate_settings(error: Any, path: Pointer) -> Finding | None:
         )
         return Finding(time_series.INVALID_SETTINGS, path, message)
     if len(path) == 3 and error.validator == "type":
-        from encord_manifest._internal.rules.schema import json_type_of
-
         return Finding(
             time_series.INVALID_SETTINGS,
             path,
@@ -260,8 +256,6 @@ def _style_mismatch(channel: dict[str, Any], path: Pointer) -> Finding:
 
 def describe(error: Any, where: str) -> str:
     """What is wrong at ``where``, from the failing keyword; never the value's whole text."""
-    from encord_manifest._internal.rules.schema import json_type_of
-
     keyword, expected, value = error.validator, error.validator_value, error.instance
     if keyword == "type":
         names = [expected] if isinstance(expected, str) else list(expected)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 #: A JSON Schema type, as a message names what was expected or found.
 JSON_TYPE_NAMES: Final = {
@@ -14,3 +14,17 @@ JSON_TYPE_NAMES: Final = {
     "array": "a list",
     "null": "null",
 }
+
+
+def json_type_of(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"

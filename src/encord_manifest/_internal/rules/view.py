@@ -104,10 +104,10 @@ class ManifestView:
         self.is_object = isinstance(data, dict)
         self.data: dict[str, Any] = data if isinstance(data, dict) else {}
         self._field_values: dict[tuple[str, str], list[Any]] = {}
-        #: What a family works out once and something else asks for again (``shards``).
+        #: What a family works out once and something else asks for again (``engine.parts``).
         self.memo: dict[str, Any] = {}
         if counts is not None:
-            # The top level of a manifest checked in parts (``shards``): its entries are in
+            # The top level of a manifest checked in parts (``engine.parts``): its entries are in
             # the parts; the document-scope rules see their totals.
             self.entry_count, self.url_count = counts
 

@@ -34,7 +34,7 @@ _NEXT_BRACKET = re.compile(
     r'[^"\[\]{}]*(?:"[^"\\]*(?:\\.[^"\\]*)*"[^"\[\]{}]*){0,256}([\[\]{}])?', re.S
 )
 #: What stands between two objects of a list: one's closing brace, a comma, the other's
-#: opening brace. ``shards`` splits entry lists at it; here it finds where entries start.
+#: opening brace. ``engine.parts`` splits entry lists at it; here it finds where entries start.
 BETWEEN_OBJECTS = r"\}[ \t\n\r]*,[ \t\n\r]*(?=\{)"
 _BETWEEN_OBJECTS = re.compile(BETWEEN_OBJECTS)
 #: The next member of an object, from just past its opening brace or a member's value (the
@@ -169,7 +169,7 @@ def offsets_in_part(
     checkpoints: Checkpoints | None = None,
     repeated_keys: bool = False,
 ) -> dict[Request, tuple[int, int]]:
-    """Offsets in a part of a document (``shards``): each top-level key's places are walked
+    """Offsets in a part of a document (``engine.parts``): each top-level key's places are walked
     from where its value starts, never from the root. ``places[key]`` is where the kept
     occurrence of the key (the last, when it repeats) starts and ends, and where its value
     starts. The text may begin inside a top-level list, at an entry: that list's places are

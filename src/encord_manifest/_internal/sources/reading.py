@@ -173,7 +173,7 @@ def source_text(
 
 
 def checked_source(opened: Opened, size: int, checksums: list[tuple[int, int, int]]) -> SourceText:
-    """The text of a JSON file that was read in parts (``shards``), read again on demand and
+    """The text of a JSON file that was read in parts (``engine.parts``), read again on demand and
     proved by each part's CRC-32 (``checksums``: start, end, CRC) to be the bytes checked."""
     from encord_manifest._internal.sources.encoding import decode
 

@@ -1,4 +1,4 @@
-"""The findings of one part of a manifest linted in parts (``shards``), placed in the whole file.
+"""The findings of one part of a manifest linted in parts, placed in the whole file.
 
 Each part locates its own findings in its own text, in the one batched walk the whole-file
 lint makes (``json_locator``): the first part's text is the file's beginning, so its places
@@ -15,14 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from encord_manifest._internal.model.diagnostics import (
-    ALSO_SHOWN,
-    Change,
-    Finding,
-    Fix,
-    Pointer,
-    Span,
-)
+from encord_manifest._internal.model.diagnostics import Change, Finding, Fix, Pointer, Span
 from encord_manifest._internal.sources.json_duplicates import (
     PlacedRepeat,
     dropped_values,
@@ -113,23 +106,6 @@ def _finding(
         None if fix is None else Fix(fix[0], tuple(Change(*change) for change in fix[1])),
         also,
     )
-
-
-def location_requests(findings: Iterable[Finding]) -> set[Request]:
-    """Every place the findings need: their own, a key's object, the related and the first
-    few other places. Shared with the whole-file lint, so both ask for the same places."""
-    requests: set[Request] = set()
-    for finding in findings:
-        if finding.span is None and finding.pointer:
-            requests.add((finding.pointer, finding.target))
-            if finding.target == "key" and len(finding.pointer) > 1:
-                # Fallback: the object holding the key. Not the root: its span ends at the
-                # last byte of the file, so asking for it walks the whole document.
-                requests.add((finding.pointer[:-1], "value"))
-        if finding.related is not None:
-            requests.add((finding.related, "value"))
-        requests.update((pointer, "value") for pointer in finding.also[:ALSO_SHOWN])
-    return requests
 
 
 def present(data: Any, requests: Iterable[Request]) -> set[Request]:

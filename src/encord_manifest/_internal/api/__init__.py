@@ -1,0 +1,1 @@
+"""The public API's implementation; ``encord_manifest`` re-exports exactly its names."""

@@ -1,0 +1,1 @@
+"""JSON and CSV text -> documents: decoding, parsing, duplicate keys, positions on demand."""
