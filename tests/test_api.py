@@ -296,3 +296,18 @@ def test_the_documented_names_are_the_public_ones() -> None:
     stability = text.split("## Stability", 1)[1]
     named = set(re.findall(r"`(\w+)`", stability.split("with the members")[0]))
     assert named == set(encord_manifest.__all__)
+
+
+def test_files_plainly_not_manifests_can_be_skipped(tmp_path: Path) -> None:
+    package = tmp_path / "package.json"
+    package.write_text('{"name": "web-app", "version": "1.0.0", "dependencies": {}}')
+    assert encord_manifest.lint(package).errors  # linted unless asked: S-codes
+    skipped = encord_manifest.Linter().lint(package, skip_non_manifests=True)
+    assert skipped.not_a_manifest and list(skipped) == [] and skipped.ok
+    done = run_cli("lint", "--skip-non-manifests", str(package))
+    assert skipped.not_a_manifest in done.stderr
+    raw = encord_manifest.Linter().lint(package.read_bytes(), skip_non_manifests=True)
+    assert raw.not_a_manifest == skipped.not_a_manifest
+    manifest = {"images": [{"objectUrl": "<https://b.s3.amazonaws.com/x.jpg"}]}
+    kept = encord_manifest.Linter().lint(manifest, skip_non_manifests=True)
+    assert kept.not_a_manifest is None and [d.code for d in kept] == ["U302"]

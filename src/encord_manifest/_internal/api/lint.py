@@ -5,14 +5,17 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from math import isnan
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from encord_manifest._internal.api.report import ManifestError, Report
 from encord_manifest._internal.api.settings import Settings
 from encord_manifest._internal.engine.linter import SourceFormat
 from encord_manifest._internal.model.document import Document
+
+if TYPE_CHECKING:
+    # Loaded only for remote checks: a plain lint imports nothing of remote/.
+    from encord_manifest._internal.remote.checker import RemoteOptions
 from encord_manifest._internal.model.results import FileResult
-from encord_manifest._internal.remote.checker import RemoteOptions
 
 #: What ``lint`` reads: a path (``str`` or ``os.PathLike``), the file's bytes, or the data
 #: already parsed (a dict, as ``json.load`` returns it).
@@ -52,14 +55,15 @@ class Linter:
     def __init__(
         self, settings: Settings | None = None, *, remote: RemoteOptions | bool = False
     ) -> None:
-        from encord_manifest._internal.remote.checker import remote_checker
-
         self.settings = settings or _DEFAULT
         # Refuses bad settings here, not at the first manifest. Configuration files are read
         # once per Linter: a new Linter (each ``lint()`` call) sees files changed since.
         self._resolver = self.settings.resolver()
-        options = RemoteOptions() if remote is True else remote or None
-        self._remote = remote_checker(options) if options is not None else None
+        self._remote = None
+        if remote:
+            from encord_manifest._internal.remote.checker import RemoteOptions, remote_checker
+
+            self._remote = remote_checker(RemoteOptions() if remote is True else remote)
 
     def lint(
         self,
@@ -67,33 +71,57 @@ class Linter:
         *,
         format: Literal["json", "csv"] | None = None,
         name: str | None = None,
+        skip_non_manifests: bool = False,
     ) -> Report:
-        """One manifest (see ``encord_manifest.lint``)."""
-        if isinstance(source, (str, os.PathLike)):
-            return self._lint_path(os.fspath(source), format, name)
-        if isinstance(source, (bytes, bytearray, memoryview)):
-            label = name or "<bytes>"
-            return self._lint_document(_document(label, bytes(source), format), label)
-        if isinstance(source, (dict, list)):
-            label = name or "<data>"
-            return self._lint_document(_data_document(label, source), label)
-        raise TypeError(f"lint() takes a path, bytes or parsed data, not {type(source).__name__}")
+        """One manifest (see ``encord_manifest.lint``). With ``skip_non_manifests``, a file
+        that is plainly not an Encord manifest (a ``package.json``, a web app's
+        ``manifest.json``, a CSV without an ObjectUrl header) is not linted: its report is
+        empty and ``not_a_manifest`` says why (as ``lint --skip-non-manifests``)."""
+        from encord_manifest._internal.files.selection import NotAManifest
 
-    def _lint_path(self, path: str, format: SourceFormat | None, name: str | None) -> Report:
-        from encord_manifest._internal.engine.linter import lint_file
+        try:
+            if isinstance(source, (str, os.PathLike)):
+                return self._lint_path(os.fspath(source), format, name, skip_non_manifests)
+            if isinstance(source, (bytes, bytearray, memoryview)):
+                label = name or "<bytes>"
+                document = _document(label, bytes(source), format)
+            elif isinstance(source, (dict, list)):
+                label = name or "<data>"
+                document = _data_document(label, source)
+            else:
+                raise TypeError(
+                    f"lint() takes a path, bytes or parsed data, not {type(source).__name__}"
+                )
+            return self._lint_document(document, label, skip_non_manifests)
+        except NotAManifest as reason:
+            label = name or (os.fspath(source) if isinstance(source, (str, os.PathLike)) else "")
+            return Report(label, (), not_a_manifest=str(reason))
 
-        resolved = self._resolver.resolve(path)
-        label = name or path
+    def _lint_path(
+        self, path: str, format: SourceFormat | None, name: str | None, skip: bool
+    ) -> Report:
+        from encord_manifest._internal.engine.linter import lint_file, source_format
+
+        # Standard input named as a file is that file: its settings, its format.
+        stdin_named = path == "-" and name is not None
+        resolved = self._resolver.resolve(name if stdin_named and name else path)
+        if stdin_named and format is None and name:
+            format = source_format(name)
+        if resolved.excluded:
+            return Report(name or path, (), excluded=True)
+        extra = [self._remote(resolved.lint)] if self._remote else []
+        return _report(lint_file(path, resolved.lint, format, extra, name, skip))
+
+    def _lint_document(self, document: Document, label: str, skip: bool) -> Report:
+        from encord_manifest._internal.engine.linter import lint_document, skip_unless_manifest
+
+        if skip:
+            skip_unless_manifest(document)
+        # Bytes and data live nowhere: the configuration of the working directory applies,
+        # and its per-file-ignores and exclude to ``name``.
+        resolved = self._resolver.resolve(os.path.join(os.getcwd(), label))
         if resolved.excluded:
             return Report(label, (), excluded=True)
-        extra = [self._remote(resolved.lint)] if self._remote else []
-        return _report(lint_file(path, resolved.lint, format, extra, name))
-
-    def _lint_document(self, document: Document, label: str) -> Report:
-        from encord_manifest._internal.engine.linter import lint_document
-
-        # Bytes and data live nowhere: the working directory's configuration applies.
-        resolved = self._resolver.resolve(os.path.join(os.getcwd(), label))
         extra = [self._remote(resolved.lint)] if self._remote else []
         return _report(lint_document(document, resolved.lint, extra))
 

@@ -23,6 +23,9 @@ class Report:
     diagnostics: tuple[Diagnostic, ...]
     #: True when the manifest's configuration excludes it (``exclude``): it was not linted.
     excluded: bool = False
+    #: Why the file was not linted as plainly not a manifest (``skip_non_manifests``).
+    not_a_manifest: str | None = None
+    #: The engine's result, checked text included: what the command line's reporters take.
     _result: FileResult | None = field(default=None, repr=False, compare=False)
 
     @property

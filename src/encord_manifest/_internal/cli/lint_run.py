@@ -19,7 +19,6 @@ from encord_manifest._internal.cli.common import (
     forced_format,
     or_usage_error,
     print_error,
-    resolver,
     say_excluded,
 )
 from encord_manifest._internal.cli.lint import LintRequest
@@ -28,9 +27,9 @@ from encord_manifest._internal.model.exit_codes import EXIT_CLEAN, EXIT_ERROR, E
 from encord_manifest._internal.report import OutputFormat
 
 if TYPE_CHECKING:
+    from encord_manifest._internal.api.lint import Linter
     from encord_manifest._internal.cli.fix import FixTally
     from encord_manifest._internal.model.results import FileResult
-    from encord_manifest._internal.remote.checker import RemoteChecker
     from encord_manifest._internal.report import Unread
 
 
@@ -80,16 +79,10 @@ class _LintRun:
             self.write_errors = (OutputError,)
         self.also = _also_outputs(request.also_output or [], request.show_settings or request.diff)
         self.out: TextIO = io.StringIO() if request.output_file else sys.stdout
-        self.resolver = resolver(
-            request.select,
-            request.extend_select or [],
-            request.ignore or [],
-            request.provider,
-            request.config,
-            request.isolated,
-            request.max_input_size,
-        )
-        self.remote_checker = _remote_checker(request)
+        # The library's Linter does each file's lint (the library and the command line are
+        # one path); its resolver also serves --show-settings, exclusion and --fix.
+        self.linter = _linter(request)
+        self.resolver = self.linter._resolver
         self.results: list[FileResult] = []
         self.failed_inputs = False
         self.unread: list[Unread] = []
@@ -132,7 +125,7 @@ class _LintRun:
             self.failed_inputs = True
 
     def _lint_or_fix(self, path: str, name: str | None, named: list[str]) -> None:
-        from encord_manifest._internal.engine.linter import lint_file, source_format
+        from encord_manifest._internal.engine.linter import source_format
 
         request = self.request
         as_format = self.forced_format or (source_format(name) if name else None)
@@ -162,10 +155,14 @@ class _LintRun:
                 skip_non_manifests=request.skip_non_manifests,
             )
         else:
-            extra = [self.remote_checker(resolved.lint)] if self.remote_checker else []
-            result = lint_file(
-                path, resolved.lint, as_format, extra, name, request.skip_non_manifests
+            report = self.linter.lint(
+                path, format=as_format, name=name, skip_non_manifests=request.skip_non_manifests
             )
+            if report.not_a_manifest is not None:
+                _say_not_a_manifest(name or path, named, report.not_a_manifest)
+                return
+            assert report._result is not None  # a report of a lint, not of a skip
+            result = report._result
         self.results.append(result)
         if self.chosen is not OutputFormat.FULL:  # only `full` shows source lines
             result.source = None
@@ -216,21 +213,35 @@ class _LintRun:
         return EXIT_FINDINGS if has_failures and not request.exit_zero else EXIT_CLEAN
 
 
-def _remote_checker(request: LintRequest) -> RemoteChecker | None:
-    if not request.remote or request.show_settings:
-        return None
-    from encord_manifest._internal.remote.checker import RemoteOptions, remote_checker
+def _linter(request: LintRequest) -> Linter:
+    """The library's linter with the command line's settings and, for --remote, its options;
+    options that cannot work end the run here (exit 2), before any file is read."""
+    from encord_manifest._internal.api.lint import Linter
+    from encord_manifest._internal.api.settings import Settings
 
-    options = RemoteOptions(
-        jobs=request.jobs,
-        timeout=request.timeout,
-        allow_private_hosts=request.allow_private_hosts,
-        allow_hosts=tuple(request.allow_host or ()),
-        profile=request.profile,
-        cache=not request.no_cache,
-        deadline=request.deadline,
+    settings = Settings(
+        select=request.select,
+        extend_select=request.extend_select or (),
+        ignore=request.ignore or (),
+        provider=request.provider,
+        max_input_size=request.max_input_size,
+        config=request.config,
+        isolated=request.isolated,
     )
-    return or_usage_error(functools.partial(remote_checker, options))
+    remote = None
+    if request.remote and not request.show_settings:
+        from encord_manifest._internal.remote.checker import RemoteOptions
+
+        remote = RemoteOptions(
+            jobs=request.jobs,
+            timeout=request.timeout,
+            allow_private_hosts=request.allow_private_hosts,
+            allow_hosts=tuple(request.allow_host or ()),
+            profile=request.profile,
+            cache=not request.no_cache,
+            deadline=request.deadline,
+        )
+    return or_usage_error(functools.partial(Linter, settings, remote=remote or False))
 
 
 def _also_outputs(values: list[str], no_report: bool) -> list[tuple[OutputFormat, Path]]:
