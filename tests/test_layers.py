@@ -176,3 +176,16 @@ def test_no_module_is_long(limit: int) -> None:
         if (n := len(p.read_text().splitlines())) > limit + 40
     }
     assert long == {}
+
+
+def test_no_command_line_function_is_long() -> None:
+    """A command's signature is one line per option (``cli/options.py``) and its work is in
+    functions of one job each: none over ~80 lines."""
+    long = [
+        f"{path.relative_to(INTERNAL)}:{node.lineno} {node.name}"
+        for path in sorted((INTERNAL / "cli").glob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and (node.end_lineno or node.lineno) - node.lineno >= 80
+    ]
+    assert long == []
