@@ -51,8 +51,15 @@ def _is_type_checking(node: ast.If) -> bool:
     )
 
 
-def _imports(tree: ast.AST, top_level_only: bool) -> Iterator[tuple[str, int]]:
-    """(module imported, line) of every import that runs, or of the module-level ones."""
+def _imports(
+    tree: ast.AST, top_level_only: bool, module: str = PREFIX + "x"
+) -> Iterator[tuple[str, int]]:
+    """(module imported, line) of every import that runs, or of the module-level ones.
+
+    ``from . import x`` is resolved against ``module``; ``import encord_manifest`` is the
+    public API (the api layer); a string naming one of the package's modules
+    (``importlib.import_module(...)``, a registry of commands) counts as importing it.
+    """
     pending: list[ast.AST] = [tree]
     while pending:
         node = pending.pop()
@@ -62,14 +69,39 @@ def _imports(tree: ast.AST, top_level_only: bool) -> Iterator[tuple[str, int]]:
                 continue
             if top_level_only and isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
-            if isinstance(child, ast.ImportFrom) and child.module:
-                yield child.module, child.lineno
+            if isinstance(child, ast.ImportFrom):
+                base = _absolute(child, module)
+                if base != "encord_manifest":  # its names are judged one by one
+                    yield base, child.lineno
                 for alias in child.names:  # `from package import module`
-                    yield f"{child.module}.{alias.name}", child.lineno
+                    yield f"{base}.{alias.name}", child.lineno
             elif isinstance(child, ast.Import):
                 for alias in child.names:
                     yield alias.name, child.lineno
+            elif (
+                not top_level_only
+                and isinstance(child, ast.Constant)
+                and isinstance(child.value, str)
+                and child.value.startswith(PREFIX)
+            ):
+                yield child.value.split("{")[0].rstrip("."), child.lineno
             pending.append(child)
+
+
+def _absolute(node: ast.ImportFrom, module: str) -> str:
+    if not node.level:
+        return node.module or ""
+    package = module.split(".")[: -node.level]
+    return ".".join([*package, *([node.module] if node.module else [])])
+
+
+def _layer_of(imported: str) -> str | None:
+    """The layer an imported name belongs to, or None outside the package."""
+    if imported.startswith(PREFIX):
+        return _package_of(imported)
+    if imported == "encord_manifest" or imported.startswith("encord_manifest."):
+        return None if imported == "encord_manifest.__version__" else "api"
+    return None
 
 
 def _modules() -> dict[str, ast.AST]:
@@ -87,11 +119,9 @@ def layer_violations(modules: dict[str, ast.AST]) -> list[str]:
     found = []
     for module, tree in modules.items():
         own = _package_of(module)
-        for imported, line in _imports(tree, top_level_only=False):
-            if not imported.startswith(PREFIX):
-                continue
-            target = _package_of(imported)
-            if rank[target] > rank[own]:
+        for imported, line in _imports(tree, top_level_only=False, module=module):
+            target = _layer_of(imported)
+            if target is not None and target in rank and rank[target] > rank[own]:
                 found.append(f"{module}:{line} imports {imported} ({own} is below {target})")
     return found
 
@@ -112,7 +142,11 @@ def import_cycle(modules: dict[str, ast.AST]) -> list[str] | None:
     """A cycle of module-level imports between the package's modules, or None."""
     graph = {
         module: sorted(
-            {i for i, _ in _imports(tree, top_level_only=True) if i in modules and i != module}
+            {
+                i
+                for i, _ in _imports(tree, top_level_only=True, module=module)
+                if i in modules and i != module
+            }
         )
         for module, tree in modules.items()
     }
@@ -157,6 +191,18 @@ def test_the_checks_catch_what_they_guard() -> None:
         )
     }
     assert layer_violations(typed_only) == []
+    relative = {PREFIX + "rules.x": ast.parse("from ..cli.app import main")}
+    assert layer_violations(relative)
+    through_the_api = {PREFIX + "rules.x": ast.parse("import encord_manifest")}
+    assert layer_violations(through_the_api)
+    by_name = {
+        PREFIX + "rules.x": ast.parse(
+            "importlib.import_module('encord_manifest._internal.report.text')"
+        )
+    }
+    assert layer_violations(by_name)
+    registry = {PREFIX + "report.x": ast.parse("f'encord_manifest._internal.report.{name}'")}
+    assert layer_violations(registry) == []
     a, b = PREFIX + "model.a", PREFIX + "model.b"
     cycle = {
         a: ast.parse("from encord_manifest._internal.model import b"),

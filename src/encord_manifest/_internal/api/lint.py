@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Sequence
 from math import isnan
@@ -79,14 +80,15 @@ class Linter:
         empty and ``not_a_manifest`` says why (as ``lint --skip-non-manifests``)."""
         from encord_manifest._internal.files.selection import NotAManifest
 
+        _check_format(format)
         try:
             if isinstance(source, (str, os.PathLike)):
                 return self._lint_path(os.fspath(source), format, name, skip_non_manifests)
             if isinstance(source, (bytes, bytearray, memoryview)):
-                label = name or "<bytes>"
-                document = _document(label, bytes(source), format)
+                label = _label(source, name)
+                document = _document(label, bytes(source), format, self._limit(label))
             elif isinstance(source, (dict, list)):
-                label = name or "<data>"
+                label = _label(source, name)
                 document = _data_document(label, source)
             else:
                 raise TypeError(
@@ -94,8 +96,7 @@ class Linter:
                 )
             return self._lint_document(document, label, skip_non_manifests)
         except NotAManifest as reason:
-            label = name or (os.fspath(source) if isinstance(source, (str, os.PathLike)) else "")
-            return Report(label, (), not_a_manifest=str(reason))
+            return Report(_label(source, name), (), not_a_manifest=str(reason))
 
     def _lint_path(
         self, path: str, format: SourceFormat | None, name: str | None, skip: bool
@@ -111,6 +112,10 @@ class Linter:
             return Report(name or path, (), excluded=True)
         extra = [self._remote(resolved.lint)] if self._remote else []
         return _report(lint_file(path, resolved.lint, format, extra, name, skip))
+
+    def _limit(self, label: str) -> int:
+        """The input size limit that applies to bytes given as ``label``."""
+        return self._resolver.resolve(os.path.join(os.getcwd(), label)).lint.max_input_bytes
 
     def _lint_document(self, document: Document, label: str, skip: bool) -> Report:
         from encord_manifest._internal.engine.linter import lint_document, skip_unless_manifest
@@ -139,45 +144,66 @@ def convert(
 ) -> str:
     """The manifest converted (CSV -> JSON, JSON -> CSV, or ``to``), as ``convert`` writes it.
 
-    Linted first, as the command does: errors raise ``ManifestError`` (unless ``force``), as
-    does a manifest CSV cannot carry (nested metadata, formulas without ``allow_formulas``).
+    Read once and linted first, as the command does (also a file the configuration excludes):
+    errors raise ``ManifestError`` (unless ``force``), a manifest CSV cannot carry (nested
+    metadata, formulas without ``allow_formulas``) a ``ValueError``. Parsed data is JSON: it
+    converts to CSV by default.
     """
-    from encord_manifest._internal.engine.linter import source_format
+    from encord_manifest._internal.engine.linter import lint_document, load_file, source_format
     from encord_manifest._internal.sources.convert import csv_refusals, to_csv_text, to_json_bytes
 
-    path = os.fspath(source) if isinstance(source, (str, os.PathLike)) else None
-    label = name or path or "<bytes>"
-    chosen = format or source_format(label)
+    _check_format(format)
+    _check_format(to)
+    label = _label(source, name)
+    chosen: SourceFormat = (
+        "json" if isinstance(source, (dict, list)) else format or source_format(label)
+    )
     target = to or ("json" if chosen == "csv" else "csv")
     if chosen == target:
         raise ValueError(f"{label} is already {chosen.upper()}; nothing to convert it to")
-    report = Linter(settings).lint(source, format=chosen, name=name)
-    document = _converted_document(source, path, label, chosen)
+    if skip_duplicate_urls and target != "json":
+        raise ValueError("skip_duplicate_urls applies to JSON output only; CSV has no flags")
+    linter = Linter(settings)
+    resolved = linter._resolver.resolve(
+        os.fspath(source)
+        if isinstance(source, (str, os.PathLike))
+        else os.path.join(os.getcwd(), label)
+    )
+    if isinstance(source, (str, os.PathLike)):
+        document = load_file(os.fspath(source), chosen, None, resolved.lint.max_input_bytes)
+    elif isinstance(source, (bytes, bytearray, memoryview)):
+        document = _document(label, bytes(source), chosen, resolved.lint.max_input_bytes)
+    elif isinstance(source, (dict, list)):
+        document = _data_document(label, copy.deepcopy(source))  # the flag below is ours
+    else:
+        raise TypeError(
+            f"convert() takes a path, bytes or parsed data, not {type(source).__name__}"
+        )
+    if skip_duplicate_urls and isinstance(document.data, dict):
+        document.data["skip_duplicate_urls"] = True
+    report = _report(lint_document(document, resolved.lint))
     if document.data is None or (report.errors and not force):
         raise ManifestError(report)
-    data: Any = document.data
-    if skip_duplicate_urls:
-        if target != "json":
-            raise ValueError("skip_duplicate_urls applies to JSON output only; CSV has no flags")
-        data["skip_duplicate_urls"] = True
     if target == "json":
-        return to_json_bytes(data).decode("utf-8")
-    refusals = csv_refusals(data, allow_formulas)
+        return to_json_bytes(document.data).decode("utf-8")
+    refusals = csv_refusals(document.data, allow_formulas)
     if refusals:
         raise ValueError(_refusal_message(label, refusals))
-    return to_csv_text(data)
+    return to_csv_text(document.data)
 
 
-def _converted_document(
-    source: Source, path: str | None, label: str, chosen: SourceFormat
-) -> Document:
-    from encord_manifest._internal.engine.linter import load_file
+def _check_format(format: str | None) -> None:
+    if format not in (None, "json", "csv"):
+        raise ValueError(f"format {format!r}: one of 'json', 'csv'")
 
-    if path is not None:
-        return load_file(path, chosen)
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        return _document(label, bytes(source), chosen)
-    raise TypeError("convert() takes a path or bytes")
+
+def _label(source: Source, name: str | None) -> str:
+    """What diagnostics call a source: ``name``, else the path, ``<bytes>`` or ``<data>``."""
+    if name is not None:
+        return name
+    if isinstance(source, (str, os.PathLike)):
+        return os.fspath(source)
+    return "<data>" if isinstance(source, (dict, list)) else "<bytes>"
 
 
 def _refusal_message(label: str, refusals: Sequence[Any]) -> str:
@@ -188,58 +214,126 @@ def _refusal_message(label: str, refusals: Sequence[Any]) -> str:
     return f"{label}: CSV cannot carry this manifest: {named}{more}"
 
 
-def _document(label: str, raw: bytes, format: SourceFormat | None) -> Document:
+def _document(label: str, raw: bytes, format: SourceFormat | None, limit: int) -> Document:
     from encord_manifest._internal.engine.linter import load
+    from encord_manifest._internal.sources.reading import too_large
 
+    if len(raw) > limit:  # as a file of that size would be: refused unread
+        raise too_large(label, limit)
     return load(label, raw, format)
 
 
 def _data_document(label: str, data: Any) -> Document:
-    """Parsed data as a document without text: findings get pointers, positions 1:1. Nested
-    deeper than a file may be, it is F005, as a file's text is; what JSON cannot hold (a
-    tuple, a set, a key that is not a string, NaN) is refused with a ``TypeError``."""
+    """Parsed data as a document without text: findings get pointers, positions 1:1.
+
+    Nested deeper than a file may be, or holding itself, it is F005, as a file's text is.
+    What JSON cannot hold (a tuple, a set, a key that is not a string, NaN, an integer of more
+    digits than Python writes) is refused with a ``TypeError``, as is data whose shared parts
+    (one dict in many places, which ``json.load`` never makes) stand for more values than a
+    file could hold: the rules see the data as a tree and would walk every copy.
+    """
     from encord_manifest._internal.model.diagnostics import FILE_START, Finding
     from encord_manifest._internal.sources.nesting import MAX_DEPTH
 
-    if _json_depth(data) > MAX_DEPTH:
+    if _depth(data) > MAX_DEPTH:
         message = f"nesting deeper than {MAX_DEPTH} levels; no manifest needs it"
-        return Document(
-            label, "json", 0, None, None, [Finding("F005", (), message, span=FILE_START)]
-        )
+        finding = Finding("F005", (), message, span=FILE_START)
+        return Document(label, "json", 0, None, None, [finding])
     return Document(label, "json", 0, data, None)
 
 
-def _json_depth(data: Any) -> int:
-    """The nesting depth of ``data`` (stopping past the limit, so a cycle ends too); raises
-    ``TypeError`` at the first value that is not of the JSON model."""
+#: The most values (containers and scalars) data may stand for as a tree: more than a file of
+#: the largest input size (2 GiB, at two characters a value at least) could hold.
+MAX_VALUES = 1_000_000_000
 
-    from encord_manifest._internal.model.diagnostics import format_pointer
+#: Python writes integers of at most this many digits (``sys.get_int_max_str_digits``).
+_MAX_INT_BITS = 14_000
+
+
+def _depth(data: Any) -> int:
+    """The nesting depth of ``data`` as a tree (more than ``MAX_DEPTH`` for a cycle).
+
+    Each container is measured once, however many places hold it, so the work is bounded by
+    the distinct objects, not by the tree they stand for; ``TypeError`` for a value that is
+    not of the JSON model, or for a tree of more than ``MAX_VALUES`` values.
+    """
     from encord_manifest._internal.sources.nesting import MAX_DEPTH
 
-    deepest = 0
-    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    measured: dict[int, tuple[int, int]] = {}  # id -> (depth, values), of containers done
+    on_path: set[int] = set()
+    # Frames: the container, its pointer, its children still to visit, depth and values so far.
+    stack: list[list[Any]] = []
+
+    def enter(value: Any, pointer: tuple[str | int, ...]) -> tuple[int, int] | None:
+        """(depth, values) of a leaf or a container already measured; None: pushed."""
+        if isinstance(value, (dict, list)):
+            known = measured.get(id(value))
+            if known is not None:
+                return known
+            if id(value) in on_path or len(stack) >= MAX_DEPTH:
+                return (MAX_DEPTH + 1, 1)  # a cycle, or deeper than any file may be
+            on_path.add(id(value))
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            stack.append([value, pointer, iter(items), 1, 1])
+            return None
+        _refuse_non_json(value, pointer)
+        return (0, 1)
+
+    root = enter(data, ())
+    if root is not None:
+        return root[0]
     while stack:
-        value, pointer = stack.pop()
-        deepest = max(deepest, len(pointer))
-        if deepest > MAX_DEPTH:
-            return deepest
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if not isinstance(key, str):
-                    raise TypeError(
-                        f"data at {format_pointer(pointer) or '/'}: key {key!r} is not a string"
-                    )
-                stack.append((item, (*pointer, key)))
-        elif isinstance(value, list):
-            stack.extend((item, (*pointer, index)) for index, item in enumerate(value))
-        elif isinstance(value, float) and isnan(value):
+        frame = stack[-1]
+        container, pointer, items = frame[0], frame[1], frame[2]
+        for key, child in items:
+            if isinstance(container, dict) and not isinstance(key, str):
+                raise TypeError(f"data at {_where(pointer)}: key {key!r} is not a string")
+            result = enter(child, (*pointer, key))
+            if result is None:
+                break  # measure the child first; this frame resumes after it
+            _fold(frame, result)
+        else:
+            stack.pop()
+            on_path.discard(id(container))
+            done: tuple[int, int] = (frame[3], frame[4])
+            measured[id(container)] = done
+            if stack:
+                _fold(stack[-1], done)
+            else:
+                return done[0]
+    raise AssertionError("unreachable: the root frame returns")
+
+
+def _fold(frame: list[Any], child: tuple[int, int]) -> None:
+    """A child's depth and values into its container's frame."""
+    frame[3] = max(frame[3], child[0] + 1)
+    frame[4] += child[1]
+    if frame[4] > MAX_VALUES:
+        raise TypeError(
+            f"data at {_where(frame[1])}: its shared parts stand for more than "
+            f"{MAX_VALUES:,} values; give each place its own copy (or lint json.dumps(data))"
+        )
+
+
+def _refuse_non_json(value: Any, pointer: tuple[str | int, ...]) -> None:
+    if value is None or isinstance(value, (str, bool)):
+        return
+    if isinstance(value, float):
+        if isnan(value):
             # (json.loads reads 1e999 as inf, which the rules report as out of range.)
-            raise TypeError(f"data at {format_pointer(pointer) or '/'}: NaN is not a JSON number")
-        elif value is not None and not isinstance(value, (str, int, float)):
-            raise TypeError(
-                f"data at {format_pointer(pointer) or '/'}: a {type(value).__name__} is not JSON"
-            )
-    return deepest
+            raise TypeError(f"data at {_where(pointer)}: NaN is not a JSON number")
+        return
+    if isinstance(value, int):
+        if value.bit_length() > _MAX_INT_BITS:
+            raise TypeError(f"data at {_where(pointer)}: an integer too long to write")
+        return
+    raise TypeError(f"data at {_where(pointer)}: a {type(value).__name__} is not JSON")
+
+
+def _where(pointer: tuple[str | int, ...]) -> str:
+    from encord_manifest._internal.model.diagnostics import format_pointer
+
+    return format_pointer(pointer) or "/"
 
 
 def _report(result: FileResult) -> Report:

@@ -82,14 +82,18 @@ class ManifestError(Exception):
         self.report = report
         super().__init__(self._message())
 
+    def __reduce__(self) -> tuple[type[ManifestError], tuple[Report]]:
+        # Rebuilt from its report (pickling for another process, copying).
+        return (ManifestError, (self.report,))
+
     def _message(self) -> str:
         from encord_manifest._internal.report import shown_diagnostic
         from encord_manifest._internal.report.text import line_of
-        from encord_manifest._internal.text.redaction import redact_text
+        from encord_manifest._internal.text.redaction import redact_text, shown_path
 
         errors = self.report.errors
         count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
-        lines = [f"{self.report.path}: {count}"]
+        lines = [f"{shown_path(self.report.path)}: {count}"]
         # Shown as the text format shows them: one line each, whatever a key or value holds.
         lines += [f"  {line_of(shown_diagnostic(d))}" for d in errors[:ERRORS_NAMED]]
         if len(errors) > ERRORS_NAMED:

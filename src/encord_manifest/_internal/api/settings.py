@@ -40,6 +40,16 @@ class Settings:
     #: Ignore every configuration file.
     isolated: bool = False
 
+    def __post_init__(self) -> None:
+        # Kept as tuples: the settings stay what they were given as (and hashable).
+        for name in ("select", "extend_select", "ignore"):
+            value = getattr(self, name)
+            if value is None and name != "select":
+                value = ()
+            if value is not None and not isinstance(value, str):
+                value = tuple(value)
+            object.__setattr__(self, name, value)
+
     def resolver(self) -> SettingsResolver:
         """A resolver of these settings for each manifest (``Linter`` keeps one: configuration
         files found, and the selection each decides, are worked out once per ``Linter``)."""
@@ -51,6 +61,9 @@ class Settings:
             value = getattr(self, name)
             if isinstance(value, str):  # a lone string would be read letter by letter
                 raise ConfigError(f"{name}: a list of codes, not the string {value!r}")
+            for item in value or ():
+                if not isinstance(item, str):
+                    raise ConfigError(f"{name}: {item!r} is not a code, prefix or rule name")
         try:
             provider = None if self.provider is None else Provider(self.provider)
         except ValueError:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from encord_manifest._internal.model.exit_codes import UsageProblem
+from encord_manifest._internal.config.options import ConfigError
 
 if TYPE_CHECKING:
     from encord_manifest._internal.model.diagnostics import Finding
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 RemoteChecker = Callable[["LintSettings"], Callable[[Any], "list[Finding]"]]
 
 
-class MissingExtra(UsageProblem):
+class MissingExtra(ConfigError):
     """The ``remote`` extra (Pillow, pydicom) is not installed."""
 
 
@@ -43,8 +43,26 @@ class RemoteOptions:
     profile: str | None = None
     #: Read and write the result cache.
     cache: bool = True
-    #: Seconds for all remote checks of the run together.
+    #: Seconds for all remote checks of the run together (of a ``Linter``: from its start).
     deadline: float | None = None
+
+    def __post_init__(self) -> None:
+        # The command line's own bounds (``lint --help``), for a library caller too.
+        if isinstance(self.allow_hosts, str):
+            raise ConfigError(f"allow_hosts: a list of HOST[:PORT], not {self.allow_hosts!r}")
+        object.__setattr__(self, "allow_hosts", tuple(self.allow_hosts))
+        if (
+            not isinstance(self.jobs, int)
+            or isinstance(self.jobs, bool)
+            or not 1 <= self.jobs <= 512
+        ):
+            raise ConfigError(f"jobs: {self.jobs!r} is not a whole number from 1 to 512")
+        if not isinstance(self.timeout, (int, float)) or not self.timeout >= 0.1:
+            raise ConfigError(f"timeout: {self.timeout!r} is not a number of seconds >= 0.1")
+        if self.deadline is not None and (
+            not isinstance(self.deadline, (int, float)) or not self.deadline >= 1
+        ):
+            raise ConfigError(f"deadline: {self.deadline!r} is not a number of seconds >= 1")
 
 
 def require_remote_extra() -> None:
@@ -65,8 +83,8 @@ def require_remote_extra() -> None:
 def remote_checker(options: RemoteOptions) -> RemoteChecker:
     """For each file's settings, the check that reads its objects; one HTTP pool for the run.
 
-    Raises a ``UsageProblem`` (``MissingExtra``, ``ConfigError``, ``CredentialsError``) for
-    options that cannot work, before any request is made."""
+    Raises a ``ConfigError`` (``MissingExtra``, ``CredentialsError``) for options that cannot
+    work, before any request is made."""
     require_remote_extra()
     from encord_manifest._internal.config import ConfigError
     from encord_manifest._internal.remote.cache import ResultCache, default_directory

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote
 
-from encord_manifest._internal.model.exit_codes import UsageProblem
+from encord_manifest._internal.config.options import ConfigError
 from encord_manifest._internal.text.authority import ParsedURL, parse_url
 
 _S3_HOST = re.compile(
@@ -36,7 +36,7 @@ _OBS_HOST = re.compile(r"(?:[^.]+\.)?obs\.(?P<region>[a-z0-9-]+)\.(?:sc\.)?otc\.
 _PAYLOAD = "UNSIGNED-PAYLOAD"
 
 
-class CredentialsError(UsageProblem):
+class CredentialsError(ConfigError):
     """The credentials asked for cannot be found (a profile that does not exist...)."""
 
 

@@ -79,6 +79,8 @@ class _Input:
             raise InputError(f"{name}: is a directory") from None
         except OSError as error:
             raise InputError(f"{name}: {error.strerror or error}") from None
+        except ValueError:  # a NUL in the path (a library caller's; no argv holds one)
+            raise InputError(f"{name}: a path cannot hold a NUL character") from None
         self.opened = Opened(self.path, name, stream, size)
         return self.opened
 
