@@ -7,8 +7,10 @@ no raw control character and no line that GitHub's runner would read as a workfl
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
+import pkgutil
 import re
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from encord_manifest import _internal as internal
 from encord_manifest._internal.cli import app as cli
 from encord_manifest._internal.report import OutputFormat
 from encord_manifest._internal.text import redaction
@@ -97,6 +100,29 @@ def assert_structure(text: str, output_format: str) -> None:
         root = ElementTree.fromstring(text.encode("utf-8"))
         assert root.tag == "testsuites" and [s.tag for s in root] == ["testsuite"] * 2
         assert all(case.tag == "testcase" for suite in root for case in suite)
+
+
+@pytest.mark.parametrize("output_format", FORMATS, ids=lambda f: f.value)
+def test_a_name_holding_a_url_s_secrets_is_redacted_before_a_format_encodes_it(
+    output_format: OutputFormat,
+) -> None:
+    """github's properties and SARIF's URIs percent-encode a name (``%3A``, ``%40``), which the
+    stream's redaction could not read again: those formats redact before they encode."""
+    name = "https://user:hunter2@h.example/m.json?X-Amz-Signature=SIGSECRET"
+    manifest = b'{"images": [{"objectUrl": "<https://b.s3.amazonaws.com/x.jpg"}]}'
+    done = run_cli(
+        "lint",
+        "--output-format",
+        output_format.value,
+        "--stdin-filename",
+        name,
+        "-",
+        stdin=manifest,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "U302" in done.stdout
+    for secret in ("hunter2", "SIGSECRET"):
+        assert secret not in done.stdout + done.stderr, (secret, output_format)
 
 
 @pytest.mark.parametrize("output_format", FORMATS, ids=lambda f: f.value)
@@ -203,6 +229,11 @@ def _main(monkeypatch: pytest.MonkeyPatch, *args: str, terminal: bool = False) -
     """cli.main() in this process, with redact_text replaced by str.upper: whatever reaches
     the streams without passing it keeps its lower-case letters."""
     out, err = io.StringIO(), _Terminal() if terminal else io.StringIO()
+    # Every module that may bind ``redact_text`` by name is loaded before the patch: one first
+    # loaded under it would keep str.upper for the rest of the test process.
+    for module in pkgutil.walk_packages(internal.__path__, internal.__name__ + "."):
+        if not module.name.startswith(internal.__name__ + ".encord"):  # the SDK's, if absent
+            importlib.import_module(module.name)
     monkeypatch.setattr(redaction, "redact_text", str.upper)
     monkeypatch.setattr(sys, "argv", ["encord-manifest", *args])
     monkeypatch.setattr(sys, "stdout", out)

@@ -22,6 +22,7 @@ from encord_manifest._internal.model.results import FileResult
 from encord_manifest._internal.report import ReportOptions, Summary, Unread
 from encord_manifest._internal.report.text import render as render_concise
 from encord_manifest._internal.report.text import summary_line
+from encord_manifest._internal.text import redaction
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -59,8 +60,13 @@ def unread_annotation(unread: Unread) -> str:
 
 
 def _command(level: str, properties: Mapping[str, object], message: str) -> str:
-    joined = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
-    return f"::{level} {joined}::{escape_data(message)}"
+    # Redacted before they are encoded: the stream's redaction cannot read an encoded URL's
+    # user information (``file=https%3A//user%3Apass@host``).
+    joined = ",".join(
+        f"{key}={escape_property(redaction.redact_text(str(value)))}"
+        for key, value in properties.items()
+    )
+    return f"::{level} {joined}::{escape_data(redaction.redact_text(message))}"
 
 
 def render(results: Sequence[FileResult], options: ReportOptions | None = None) -> str:

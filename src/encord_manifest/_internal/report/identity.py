@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 
 from encord_manifest._internal.model.diagnostics import Diagnostic
+from encord_manifest._internal.text import redaction
 
 #: Bumped when the identity changes, so that a consumer sees new fingerprints as new.
 FINGERPRINT_VERSION = "1"
@@ -29,7 +30,11 @@ _OTHER_PLACES = re.compile(r" \(also at [^()]*\)")
 def report_path(path: str, root: str | None = None) -> str:
     """``path`` as a CI report names it: relative to ``root`` (the working directory), with
     forward slashes and without './' or 'a/..'; absolute (normalised) when it is outside
-    ``root``. '<stdin>', which names no file, is kept as it is."""
+    ``root``. '<stdin>', which names no file, is kept as it is.
+
+    Redacted first: normalising (``https://`` -> ``https:/``) and the formats' encoding
+    (SARIF's ``%3A``) would hide a URL's secrets from the stream's redaction."""
+    path = redaction.redact_text(path)
     root = root if root is not None else working_directory()
     if path == "<stdin>" or root is None:
         return path

@@ -95,7 +95,7 @@ def srcroot_uri(root: str) -> str:
 def artifact_location(path: str, root: str | None) -> dict[str, str]:
     """A file as SARIF names it: a percent-encoded relative reference (RFC 3986) against
     ``%SRCROOT%``, or the ``file:`` URI of a path outside the working directory."""
-    named = report_path(path, root)
+    named = report_path(path, root)  # redacted there, before it is encoded here
     if root is not None and os.path.isabs(named):
         return {"uri": Path(named).as_uri()}
     # Only unreserved characters and '/' stay: a ':' (which would read as a scheme in a first
