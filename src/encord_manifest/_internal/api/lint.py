@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import os
 from collections.abc import Sequence
 from math import isnan
@@ -174,7 +173,8 @@ def convert(
     elif isinstance(source, (bytes, bytearray, memoryview)):
         document = _document(label, bytes(source), chosen, resolved.lint.max_input_bytes)
     elif isinstance(source, (dict, list)):
-        document = _data_document(label, copy.deepcopy(source))  # the flag below is ours
+        # The caller's dict is not changed: the flag below goes into a copy of its top level.
+        document = _data_document(label, dict(source) if isinstance(source, dict) else source)
     else:
         raise TypeError(
             f"convert() takes a path, bytes or parsed data, not {type(source).__name__}"
