@@ -256,10 +256,11 @@ def test_remote_checks_are_an_opt_in(server: ObjectServer) -> None:
     ]
     linter = encord_manifest.Linter(remote=remote)
     assert [d.code for d in linter.lint(manifest) if d.code[0] == "R"] == ["R801"]
+    asked = len(server.requests_for("/nope/cat.jpg"))
     refused = encord_manifest.lint(manifest, remote=encord_manifest.RemoteOptions(cache=False))
-    assert server.requests_for("/nope/cat.jpg") and all(
-        d.code != "R801" for d in refused
-    )  # a private address is refused unless opened
+    (private,) = [d for d in refused if d.code[0] == "R"]  # a private address, not opened
+    assert private.code == "R809" and "private or local address" in private.message
+    assert len(server.requests_for("/nope/cat.jpg")) == asked  # and never asked
 
 
 def test_the_public_names_are_exactly_all() -> None:

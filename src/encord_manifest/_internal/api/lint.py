@@ -13,6 +13,8 @@ from encord_manifest._internal.engine.linter import SourceFormat
 from encord_manifest._internal.model.document import Document
 
 if TYPE_CHECKING:
+    from encord_manifest._internal.config import ResolvedSettings
+
     # Loaded only for remote checks: a plain lint imports nothing of remote/.
     from encord_manifest._internal.remote.checker import RemoteOptions
 from encord_manifest._internal.model.results import FileResult
@@ -83,17 +85,17 @@ class Linter:
         try:
             if isinstance(source, (str, os.PathLike)):
                 return self._lint_path(os.fspath(source), format, name, skip_non_manifests)
+            label = _label(source, name)
+            resolved = self._resolved(source, label)
             if isinstance(source, (bytes, bytearray, memoryview)):
-                label = _label(source, name)
-                document = _document(label, bytes(source), format, self._limit(label))
+                document = _document(label, bytes(source), format, resolved.lint.max_input_bytes)
             elif isinstance(source, (dict, list)):
-                label = _label(source, name)
                 document = _data_document(label, source)
             else:
                 raise TypeError(
                     f"lint() takes a path, bytes or parsed data, not {type(source).__name__}"
                 )
-            return self._lint_document(document, label, skip_non_manifests)
+            return self._lint_document(document, label, resolved, skip_non_manifests)
         except NotAManifest as reason:
             return Report(_label(source, name), (), not_a_manifest=str(reason))
 
@@ -103,27 +105,30 @@ class Linter:
         from encord_manifest._internal.engine.linter import lint_file, source_format
 
         # Standard input named as a file is that file: its settings, its format.
-        stdin_named = path == "-" and name is not None
-        resolved = self._resolver.resolve(name if stdin_named and name else path)
-        if stdin_named and format is None and name:
-            format = source_format(name)
+        stdin_name = name if path == "-" else None
+        resolved = self._resolver.resolve(stdin_name or path)
+        if stdin_name and format is None:
+            format = source_format(stdin_name)
         if resolved.excluded:
             return Report(name or path, (), excluded=True)
         extra = [self._remote(resolved.lint)] if self._remote else []
         return _report(lint_file(path, resolved.lint, format, extra, name, skip))
 
-    def _limit(self, label: str) -> int:
-        """The input size limit that applies to bytes given as ``label``."""
-        return self._resolver.resolve(os.path.join(os.getcwd(), label)).lint.max_input_bytes
+    def _resolved(self, source: Source, label: str) -> ResolvedSettings:
+        """The settings of a path, or of bytes and data: those live nowhere, so the
+        configuration of the working directory applies, its per-file-ignores and exclude to
+        their ``name``."""
+        if isinstance(source, (str, os.PathLike)):
+            return self._resolver.resolve(os.fspath(source))
+        return self._resolver.resolve(os.path.join(os.getcwd(), label))
 
-    def _lint_document(self, document: Document, label: str, skip: bool) -> Report:
+    def _lint_document(
+        self, document: Document, label: str, resolved: ResolvedSettings, skip: bool
+    ) -> Report:
         from encord_manifest._internal.engine.linter import lint_document, skip_unless_manifest
 
         if skip:
             skip_unless_manifest(document)
-        # Bytes and data live nowhere: the configuration of the working directory applies,
-        # and its per-file-ignores and exclude to ``name``.
-        resolved = self._resolver.resolve(os.path.join(os.getcwd(), label))
         if resolved.excluded:
             return Report(label, (), excluded=True)
         extra = [self._remote(resolved.lint)] if self._remote else []

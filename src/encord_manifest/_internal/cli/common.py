@@ -2,7 +2,6 @@
 
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import typer
@@ -39,25 +38,12 @@ def or_usage_error(action: Callable[[], T]) -> T:
         raise typer.Exit(EXIT_ERROR) from None
 
 
-def resolver(
-    select: list[str] | None,
-    extend_select: list[str],
-    ignore: list[str],
-    provider: Provider | None,
-    config: Path | None = None,
-    isolated: bool = False,
-    max_input_size: str | None = None,
-) -> "SettingsResolver":
-    """The settings of each file: the command line's options over its configuration file's."""
-    from encord_manifest._internal.config import SettingsResolver, command_line_options
+def resolver(provider: Provider | None = None) -> "SettingsResolver":
+    """The settings of each file for a command without rule options (``convert``,
+    ``submit``): its configuration file over the defaults, as the library resolves them."""
+    from encord_manifest._internal.api.settings import Settings
 
-    return or_usage_error(
-        lambda: SettingsResolver(
-            command_line_options(select, extend_select, ignore, provider, max_input_size),
-            config,
-            isolated,
-        )
-    )
+    return or_usage_error(Settings(provider=provider).resolver)
 
 
 def say_excluded(

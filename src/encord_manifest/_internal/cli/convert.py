@@ -61,7 +61,7 @@ def convert(
     if len(input_paths) > 1 and not sync:
         print_error("convert takes one INPUT; --sync converts several, each beside itself")
         raise typer.Exit(EXIT_ERROR)
-    settings = resolver(None, [], [], provider)
+    settings = resolver(provider)
     statuses = [EXIT_CLEAN]
     for input_path in input_paths:
         try:

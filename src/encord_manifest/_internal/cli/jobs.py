@@ -226,7 +226,7 @@ def submit(
             "the title must not be blank", param_hint=f"--{kind.replace('_', '-')}"
         )
     connection = _connection(key, domain)
-    settings = resolver(None, [], [], None).resolve(manifest).lint
+    settings = resolver().resolve(manifest).lint
     extra = []
     if remote:
         # The defaults of lint --remote, with the two options submit takes.
